@@ -280,7 +280,8 @@ def lift_caption_rows(table: Table) -> Table:
     (`\\t2017年…计划表`, `\\t单位：人`) out of the grid into the captions."""
     while table.rows:
         texts = [c.text for c in table.rows[0] if c.text]
-        if not texts or len(texts) > 2:
+        # A header row starts with an empty corner cell; a title row does not.
+        if not texts or len(texts) > 2 or not table.rows[0][0].text:
             break
         if all(find_unit_caption(t) or looks_like_caption(t) for t in texts) and not any(
             is_numeric_text(t) for t in texts

@@ -1,0 +1,425 @@
+"""Corpus → database.
+
+`corpus_to_files` lists the files to read; `file_to_record` reads and extracts
+one file (no database involved, so it can run in any process); `write_database`
+writes every record into a new SQLite file that replaces the live database
+only once it is complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from db.schema import INDEXES, TABLES
+from extract import EXTRACTOR_VERSION, Extraction, extract_document
+from extract.linking import link_indicator, load_indicators
+from ingest import SUPPORTED_SUFFIXES, Document, Metadata, Table, read_document
+from ingest.manifest import load_manifest
+from ingest.metadata import city_info, detect_metadata
+
+MANIFEST_NAMES = {"manifest.yml", "manifest.yaml"}
+
+
+@dataclass
+class FileError:
+    path: str
+    stage: str  # read | metadata | extract
+    error_type: str
+    message: str
+
+
+@dataclass
+class DocumentRecord:
+    source_file: str
+    sha256: str
+    document: Document
+    metadata: Metadata
+    extraction: Extraction
+    city_en: str | None = None
+    other_paths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    documents: int = 0
+    values: int = 0
+    by_format: dict[str, int] = field(default_factory=dict)
+    without_values: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+
+
+class BuildError(Exception):
+    """A file failed and the build was asked to be strict."""
+
+
+# --- files -----------------------------------------------------------------------
+
+
+def corpus_to_files(corpus_dir: Path) -> list[Path]:
+    """Every supported file under the corpus folder, in a stable order; other
+    files (and the manifest) are skipped."""
+    files = []
+    for path in sorted(corpus_dir.rglob("*")):
+        if not path.is_file() or path.name in MANIFEST_NAMES or path.name.startswith("."):
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(path)
+    return files
+
+
+def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRecord:
+    """Read, describe and extract one file. Raises with the stage in the
+    exception's `stage` attribute when any step fails."""
+    relative = path.relative_to(corpus_dir).as_posix()
+    try:
+        data = path.read_bytes()
+        document = read_document(path)
+    except Exception as e:  # any reader failure is this file's failure only
+        e.stage = "read"
+        raise
+    document.path = relative
+    try:
+        metadata = merge_metadata(detect_metadata(document.text), overrides.get(relative, {}))
+        document.metadata = metadata
+    except Exception as e:
+        e.stage = "metadata"
+        raise
+    try:
+        extraction = extract_document(document, metadata)
+    except Exception as e:
+        e.stage = "extract"
+        raise
+    info = city_info(metadata.city) if metadata.city else None
+    city_en = overrides.get(relative, {}).get("city_en") or (info or {}).get("name_en")
+    return DocumentRecord(
+        source_file=relative,
+        sha256=hashlib.sha256(data).hexdigest(),
+        document=document,
+        metadata=metadata,
+        extraction=extraction,
+        city_en=city_en,
+    )
+
+
+def merge_metadata(detected: Metadata, override: dict) -> Metadata:
+    """The manifest overrides what detection found, field by field."""
+    fields = {f.name for f in dataclasses.fields(Metadata)}
+    changes = {k: v for k, v in override.items() if k in fields and v is not None}
+    if "issued_date" in changes:
+        changes["issued_date"] = str(changes["issued_date"])
+    return dataclasses.replace(detected, **changes)
+
+
+def files_to_records(
+    files: Iterable[Path],
+    corpus_dir: Path,
+    overrides: dict,
+    report: BuildReport,
+    strict: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> Iterable[DocumentRecord]:
+    for path in files:
+        try:
+            yield file_to_record(path, corpus_dir, overrides)
+        except Exception as e:
+            error = FileError(
+                path=path.relative_to(corpus_dir).as_posix(),
+                stage=getattr(e, "stage", "read"),
+                error_type=type(e).__name__,
+                message=_error_message(e, path),
+            )
+            if strict:
+                raise BuildError(f"{error.path}: {error.stage} failed: {error.error_type}: {error.message}") from e
+            report.errors.append(error)
+        finally:
+            if progress:
+                progress(path)
+
+
+def _error_message(e: Exception, path: Path) -> str:
+    message = str(e) or "".join(traceback.format_exception_only(type(e), e)).strip()
+    # Readers put the path first already; keep the message about the reason.
+    return message.replace(f"{path}: ", "")
+
+
+# --- database --------------------------------------------------------------------
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for name, spec in TABLES.items():
+        db[name].create(
+            spec["columns"],
+            pk=spec["pk"],
+            not_null=spec.get("not_null"),
+            foreign_keys=spec.get("foreign_keys"),
+        )
+    for table, columns in INDEXES:
+        db[table].create_index(columns)
+
+
+def write_reference_tables(db: sqlite_utils.Database) -> None:
+    db["indicators"].insert_all(
+        {
+            "id": i["id"],
+            "name_zh": i["name_zh"],
+            "name_en": i["name_en"],
+            "domain": i["domain"],
+            "measure": i["measure"],
+            "unit": i.get("unit"),
+            "aliases": json.dumps(i.get("aliases", []), ensure_ascii=False),
+        }
+        for i in load_indicators()
+    )
+    cities_csv = Path(__file__).resolve().parent.parent / "ingest" / "data" / "cities.csv"
+    with cities_csv.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+    db["cities"].insert_all(
+        (
+            {
+                "name_zh": r["name_zh"],
+                "name_en": r.get("name_en"),
+                "province": r.get("province_zh"),
+                "province_en": r.get("province_en"),
+                "level": r.get("level"),
+            }
+            for r in rows
+        ),
+        ignore=True,
+    )
+
+
+def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id: int, ids: dict) -> int:
+    """Write one document and everything extracted from it; returns its value count."""
+    doc, meta = record.document, record.metadata
+    values = record.extraction.values
+    db["documents"].insert(
+        {
+            "id": document_id,
+            "source_file": record.source_file,
+            "other_paths": json.dumps(record.other_paths, ensure_ascii=False) if record.other_paths else None,
+            "sha256": record.sha256,
+            "format": doc.format,
+            "title": meta.title,
+            "city": meta.city,
+            "city_en": record.city_en,
+            "province": meta.province,
+            "doc_type": meta.doc_type,
+            "period": meta.period,
+            "year": meta.year,
+            "issued_date": meta.issued_date,
+            "doc_number": meta.doc_number,
+            "issuer": meta.issuer,
+            "encoding": doc.encoding,
+            "pages": doc.pages,
+            "n_values": len(values),
+            "text": doc.text,
+        }
+    )
+    table_ids = {}
+    for seq, table in enumerate(doc.tables):
+        ids["table"] += 1
+        table_ids[seq] = ids["table"]
+        db["source_tables"].insert(
+            {
+                "id": ids["table"],
+                "document_id": document_id,
+                "seq": seq,
+                "caption": table.caption,
+                "unit_caption": table.unit_caption,
+                "n_rows": table.n_rows,
+                "n_cols": table.n_cols,
+                "page": table.page,
+                "char_start": table.start,
+                "char_end": table.end,
+                "cells": json.dumps(table.grid(), ensure_ascii=False),
+            }
+        )
+    paragraphs = []
+    for seq, paragraph in enumerate(doc.paragraphs):
+        ids["paragraph"] += 1
+        paragraphs.append(
+            {
+                "id": ids["paragraph"],
+                "document_id": document_id,
+                "seq": seq,
+                "text": paragraph.text,
+                "char_start": paragraph.start,
+                "char_end": paragraph.end,
+                "page": paragraph.page,
+            }
+        )
+    db["paragraphs"].insert_all(paragraphs)
+    rows = []
+    for v in values:
+        ids["value"] += 1
+        rows.append(
+            {
+                "id": ids["value"],
+                "document_id": document_id,
+                "indicator_id": link_indicator(v.name_raw, v.unit),
+                "name_raw": v.name_raw,
+                "region": v.region,
+                "parent_region": v.parent_region,
+                "kind": v.kind,
+                "period": v.period,
+                "year": v.year,
+                "value": v.value,
+                "value_max": v.value_max,
+                "unit": v.unit,
+                "comparator": v.comparator,
+                "value_raw": v.value_raw,
+                "unit_raw": v.unit_raw,
+                "evidence": v.evidence,
+                "char_start": v.char_start,
+                "char_end": v.char_end,
+                "source": v.source,
+                "table_id": table_ids.get(v.table_index) if v.table_index is not None else None,
+                "row_index": v.row_index,
+                "col_index": v.col_index,
+                "column_header": v.column_header,
+                "page": v.page,
+                "section": v.section,
+                "parent_name": v.parent_name,
+            }
+        )
+    db["indicator_values"].insert_all(rows)
+    scores = []
+    for s in record.extraction.scores:
+        ids["score"] += 1
+        scores.append(
+            {
+                "id": ids["score"],
+                "document_id": document_id,
+                "indicator_id": link_indicator(s.name_raw, None),
+                "name_raw": s.name_raw,
+                "region": s.region,
+                "points": s.points,
+                "rule": s.rule,
+                "evidence": s.evidence,
+                "char_start": s.char_start,
+                "char_end": s.char_end,
+                "table_id": table_ids.get(s.table_index) if s.table_index is not None else None,
+                "row_index": s.row_index,
+                "col_index": s.col_index,
+            }
+        )
+    db["scores"].insert_all(scores)
+    _write_regions(db, meta.city, values)
+    return len(values)
+
+
+REGION_LEVELS = [("街道", "street"), ("镇", "town"), ("乡", "township"), ("新区", "new_area"), ("开发区", "zone"),
+                 ("园区", "zone"), ("保税区", "zone"), ("高新区", "zone"), ("区", "district"), ("县", "county"), ("市", "city")]
+
+
+def region_level(name: str) -> str | None:
+    base = re.sub(r"[（(].*$", "", name)
+    return next((level for suffix, level in REGION_LEVELS if base.endswith(suffix)), None)
+
+
+def _write_regions(db: sqlite_utils.Database, city: str | None, values) -> None:
+    seen = {}
+    for v in values:
+        if v.region and (city, v.region) not in seen:
+            seen[(city, v.region)] = v.parent_region
+    existing = {(r["city"], r["name"]) for r in db["regions"].rows} if seen else set()
+    db["regions"].insert_all(
+        {"city": city, "name": name, "parent": parent, "level": region_level(name)}
+        for (city, name), parent in seen.items()
+        if (city, name) not in existing
+    )
+
+
+def write_build_info(db: sqlite_utils.Database, report: BuildReport, corpus_dir: Path) -> None:
+    db["build_info"].insert_all(
+        [
+            {"key": "extractor_version", "value": EXTRACTOR_VERSION},
+            {"key": "corpus", "value": str(corpus_dir)},
+            {"key": "documents", "value": str(report.documents)},
+            {"key": "values", "value": str(report.values)},
+            {"key": "errors", "value": str(len(report.errors))},
+        ]
+    )
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    db["paragraphs"].enable_fts(["text"], create_triggers=False, replace=True)
+    db["indicator_values"].enable_fts(["name_raw", "evidence"], create_triggers=False, replace=True)
+
+
+# --- build -------------------------------------------------------------------------
+
+
+def build(
+    corpus_dir: str | Path = "corpus",
+    db_path: str | Path = "plankb.db",
+    strict: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> BuildReport:
+    """Build the database from every supported file in the corpus folder.
+
+    The database is written to a temporary file beside `db_path` and moved
+    over it only when complete: a failed or killed build leaves the previous
+    database as it was.
+    """
+    corpus_dir, db_path = Path(corpus_dir), Path(db_path)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    report = BuildReport(db_path=db_path)
+    overrides = load_manifest(corpus_dir)
+    files = corpus_to_files(corpus_dir)
+    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp_path.unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite_utils.Database(tmp_path)
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
+        create_tables(db)
+        write_reference_tables(db)
+        ids = {"table": 0, "paragraph": 0, "value": 0, "score": 0}
+        by_hash: dict[str, int] = {}
+        with db.conn:
+            for record in files_to_records(files, corpus_dir, overrides, report, strict, progress):
+                if record.sha256 in by_hash:
+                    _add_other_path(db, by_hash[record.sha256], record.source_file)
+                    report.duplicates.append((record.source_file, record.sha256))
+                    continue
+                report.documents += 1
+                by_hash[record.sha256] = report.documents
+                n = write_record(db, record, report.documents, ids)
+                report.values += n
+                report.by_format[record.document.format] = report.by_format.get(record.document.format, 0) + 1
+                if n == 0:
+                    report.without_values.append(record.source_file)
+            db["ingest_errors"].insert_all(dataclasses.asdict(e) for e in report.errors)
+            write_build_info(db, report, corpus_dir)
+        enable_search(db)
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.commit()
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(tmp_path, db_path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return report
+
+
+def _add_other_path(db: sqlite_utils.Database, document_id: int, path: str) -> None:
+    row = db["documents"].get(document_id)
+    others = json.loads(row["other_paths"]) if row["other_paths"] else []
+    others.append(path)
+    db["documents"].update(document_id, {"other_paths": json.dumps(others, ensure_ascii=False)})

@@ -1,0 +1,345 @@
+"""Prose → values.
+
+`paragraph_to_sentences` splits a paragraph into sentences with their offsets;
+`sentence_to_candidates` finds the quantities of a sentence and drops what is
+no indicator value (policy parameters, relative changes, scores, ages);
+`candidates_to_values` names each value (the phrase before it, or its item in a
+`A、B、C分别达到…` enumeration) and decides its kind, period and year from the
+sentence's cues, the section it stands in and the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.context import DocumentContext
+from extract.periods import find_period, find_years, period_of_year, period_years
+from extract.quantities import find_quantities
+from extract.resources import cue_pattern, load_yaml
+from extract.values import IndicatorValue, Quantity
+from ingest.document import Paragraph
+
+SENTENCE_END = re.compile(r"[。；;！？!?]")
+CLAUSE_BOUNDARY = re.compile(r"[，,：:；;。（(）)“”\"]|[、](?=[^、，。；]{0,3}$)")
+NAME_BOUNDARY = re.compile(r"[，,：:；;。（）()“”\"]")
+# Units that never measure an indicator value in these documents.
+NON_VALUE_UNITS = {"分", "岁", "周岁", "年", "倍", "名次", "月", "日", "天", "小时", "分钟", "届", "次会议"}
+HEADING = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[.．、](?!\d))"
+)
+MAX_HEADING_LENGTH = 40
+FROM_TO = re.compile(r"(由|从)(?P<from>[^，。；]{0,30}?)(提高|增加|增长|上升|提升|扩大|下降|降低|减少|调整|提至|增至|降至)(到|至|为)?")
+ENUMERATION_SPLIT = re.compile(r"[、和及与]|以及")
+YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(至|到|-|—|－|~)\s*(20\d\d)\s*年")
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # offset in the document text
+
+
+@dataclass
+class Candidate:
+    quantity: Quantity  # span relative to the sentence
+    sentence: Sentence
+    name: str = ""
+    kind: str | None = None
+    year: int | None = None
+
+
+# --- sentences ---------------------------------------------------------------
+
+
+def paragraph_to_sentences(paragraph: Paragraph) -> list[Sentence]:
+    sentences, start = [], 0
+    text = paragraph.text
+    for m in SENTENCE_END.finditer(text):
+        _append_sentence(sentences, text, start, m.end(), paragraph.start)
+        start = m.end()
+    _append_sentence(sentences, text, start, len(text), paragraph.start)
+    return sentences
+
+
+def _append_sentence(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = len(piece) - len(piece.lstrip())
+        out.append(Sentence(stripped, offset + start + lead))
+
+
+def heading_kind(text: str) -> str | None:
+    """The kind of values under a section heading: a review of the past
+    (`主要成就`) → actual; goals and tasks → target; else None."""
+    if cue_pattern("review_headings").search(text):
+        return "actual"
+    if cue_pattern("target_headings").search(text):
+        return "target"
+    return None
+
+
+def is_heading(text: str) -> bool:
+    head = re.split(r"[。；]", text, maxsplit=1)[0]
+    return bool(HEADING.match(text)) and len(head) <= MAX_HEADING_LENGTH
+
+
+def heading_level(text: str) -> int:
+    text = text.strip()
+    if re.match(r"^第[一二三四五六七八九十]+[章部分]", text):
+        return 0
+    if re.match(r"^[一二三四五六七八九十]+\s*、", text):
+        return 1
+    if re.match(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]", text):
+        return 2
+    return 3
+
+
+# --- candidates ----------------------------------------------------------------
+
+
+def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
+    out = []
+    for q in find_quantities(sentence.text):
+        if q.unit in NON_VALUE_UNITS or (q.unit_raw and q.unit_raw in NON_VALUE_UNITS):
+            continue
+        if q.unit is None and q.comparator == "=":
+            continue
+        if _is_parameter(sentence.text, q) or _is_relative_change(sentence.text, q):
+            continue
+        out.append(Candidate(quantity=q, sentence=sentence))
+    return out
+
+
+def _clause_before(text: str, q: Quantity) -> str:
+    start = 0
+    for m in NAME_BOUNDARY.finditer(text, 0, q.start):
+        start = m.end()
+    return text[start : q.start]
+
+
+def _clause_around(text: str, q: Quantity) -> str:
+    start = 0
+    for m in re.finditer(r"[，,；;。]", text[: q.start]):
+        start = m.end()
+    end_match = re.search(r"[，,；;。]", text[q.end :])
+    end = q.end + end_match.start() if end_match else len(text)
+    return text[start:end]
+
+
+def _is_parameter(text: str, q: Quantity) -> bool:
+    return bool(cue_pattern("parameter_cues").search(_clause_around(text, q)))
+
+
+def _is_relative_change(text: str, q: Quantity) -> bool:
+    before = re.split(r"[，,；;。]", text[max(0, q.start - 30) : q.start])[-1]
+    return bool(cue_pattern("relative_change").search(before))
+
+
+# --- names ---------------------------------------------------------------------
+
+
+def clean_name(text: str) -> str:
+    """The indicator phrase before a value, without time phrases and verbs.
+
+    >>> clean_name("2017年就业工作目标：全年新增就业")
+    '新增就业'
+    >>> clean_name("城镇登记失业率控制在")
+    '城镇登记失业率'
+    """
+    text = re.sub(r"\s+", "", text)
+    text = re.split(r"[：:]", text)[-1]
+    leading = re.compile(load_yaml("cues.yml")["name_leading_pattern"])
+    for _ in range(4):
+        new = leading.sub("", text)
+        if new == text:
+            break
+        text = new
+    trailing = sorted(load_yaml("cues.yml")["name_trailing_words"], key=len, reverse=True)
+    changed = True
+    while changed and text:
+        changed = False
+        for word in trailing:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)]
+                changed = True
+                break
+    return text.strip("，、的")
+
+
+def name_for(candidate: Candidate, previous_end: int) -> str:
+    text = candidate.sentence.text
+    q = candidate.quantity
+    before = text[previous_end : q.start]
+    before = NAME_BOUNDARY.split(before)[-1] if NAME_BOUNDARY.search(before) else before
+    name = clean_name(before)
+    if len(name) < 2:
+        # `扶持3万人创业`: the indicator continues after the value.
+        after = NAME_BOUNDARY.split(text[q.end :])[0][:8]
+        if after and not re.search(r"\d", after):
+            name = clean_name(_clause_before(text, q)) + after
+    return name
+
+
+def enumeration_names(text: str, quantities: list[Quantity]) -> list[str] | None:
+    """Names for a `A、B、C参保人数分别达到x、y、z` enumeration, one per value,
+    or None when the sentence is no such enumeration."""
+    m = re.search(r"分别(达到|为|是|达|增长|提高到|增加到|控制在)?", text)
+    if not m or len(quantities) < 2 or quantities[0].start < m.end() - 1:
+        return None
+    subject = _clause_before(text, quantities[0])
+    subject = text[: m.start()]
+    subject = NAME_BOUNDARY.split(subject)[-1]
+    items = [i for i in ENUMERATION_SPLIT.split(subject) if i]
+    group = [q for q in quantities if q.start >= m.start()]
+    if len(items) < 2 or len(items) != len(group):
+        return None
+    suffix = _shared_suffix(items)
+    names = []
+    for i, item in enumerate(items):
+        name = clean_name(item)
+        if suffix and not name.endswith(suffix):
+            name += suffix
+        names.append(name)
+    return names
+
+
+def _shared_suffix(items: list[str]) -> str:
+    last = items[-1]
+    for suffix in sorted(load_yaml("cues.yml")["enumeration_suffixes"], key=len, reverse=True):
+        if last.endswith(suffix) and len(last) > len(suffix) and not items[0].endswith(suffix):
+            return suffix
+    return ""
+
+
+# --- kind, period, year ------------------------------------------------------------
+
+
+def year_for(text: str, q: Quantity) -> int | None:
+    """The year nearest before the value in its sentence (`到2020年，…达到`)."""
+    years = [(y, s) for y, s, e in find_years(text[: q.start])]
+    if years:
+        return years[-1][0]
+    period = find_period(text[: q.start])
+    if period:
+        return period_years(period)[1]
+    return None
+
+
+def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None, context: DocumentContext) -> str:
+    before = text[: q.start]
+    if year is not None and context.target_year is not None:
+        first_target_year = period_years(context.target_period)[0] if context.target_period else context.target_year
+        if year < first_target_year:
+            return "actual"
+    has_target = cue_pattern("target_cues").search(before)
+    has_actual = cue_pattern("actual_cues").search(before)
+    if has_actual and not has_target:
+        return "actual"
+    if has_target and not has_actual:
+        return "target"
+    if section_kind:
+        return section_kind
+    return "target"
+
+
+def from_to_earlier(text: str, quantities: list[Quantity]) -> set[int]:
+    """Indices of values that are the starting level of a `从A提高到B`."""
+    out = set()
+    for m in FROM_TO.finditer(text):
+        for i, q in enumerate(quantities):
+            if m.start() <= q.start < m.end():
+                out.add(i)
+    return out
+
+
+# --- paragraph ------------------------------------------------------------------
+
+
+def paragraph_to_values(paragraph: Paragraph, context: DocumentContext, section_kind: str | None) -> list[IndicatorValue]:
+    values = []
+    for sentence in paragraph_to_sentences(paragraph):
+        values.extend(sentence_to_values(sentence, context, section_kind))
+    return values
+
+
+def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kind: str | None) -> list[IndicatorValue]:
+    candidates = sentence_to_candidates(sentence)
+    if not candidates:
+        return []
+    text = sentence.text
+    quantities = [c.quantity for c in candidates]
+    names = enumeration_names(text, quantities)
+    year_list = _enumerated_years(text, quantities)
+    earlier = from_to_earlier(text, quantities)
+    values = []
+    previous_end = 0
+    for i, candidate in enumerate(candidates):
+        q = candidate.quantity
+        if names:
+            offset = len(candidates) - len(names)
+            name = names[i - offset] if i >= offset else name_for(candidate, previous_end)
+        else:
+            name = name_for(candidate, previous_end)
+        if not name and values:
+            name = values[-1].name_raw
+        year = year_list[i] if year_list else year_for(text, q)
+        kind = kind_for(text, q, section_kind, year, context)
+        if i in earlier:
+            kind = "actual"
+            if year is None or (year_list is None and _year_is_after(text, q)):
+                year = _period_start_level_year(context)
+        period = None
+        if kind == "target":
+            if context.target_period and (year is None or period_years(context.target_period)[0] <= year <= period_years(context.target_period)[1]):
+                period = context.target_period
+            year = year or context.target_year
+        else:
+            year = year or context.actual_year
+            if context.doc_type in ("five_year_plan", "interpretation") and year:
+                period = period_of_year(year)
+        values.append(
+            IndicatorValue(
+                name_raw=name,
+                value=q.value,
+                value_max=q.value_max,
+                unit=q.unit,
+                unit_raw=q.unit_raw,
+                comparator=q.comparator,
+                value_raw=q.raw,
+                kind=kind,
+                period=period,
+                year=year,
+                evidence=text,
+                char_start=sentence.start + q.start,
+                char_end=sentence.start + q.end,
+                source="prose",
+            )
+        )
+        previous_end = q.end
+    return values
+
+
+def _year_is_after(text: str, q: Quantity) -> bool:
+    return False
+
+
+def _period_start_level_year(context: DocumentContext) -> int | None:
+    """A `从A` level in a five-year plan's review is the level at the end of
+    the period before the one reviewed."""
+    if context.review_period:
+        return period_years(context.review_period)[0] - 1
+    return context.actual_year - 1 if context.actual_year else None
+
+
+def _enumerated_years(text: str, quantities: list[Quantity]) -> list[int] | None:
+    """`2012年至2015年分别为a、b、c、d`: one year per value, in order."""
+    m = YEAR_RANGE.search(text)
+    if not m or "分别" not in text[m.end() :]:
+        return None
+    years = list(range(int(m.group(1)), int(m.group(3)) + 1))
+    after = [q for q in quantities if q.start > m.end()]
+    if len(after) % len(years) != 0 or not after or len(after) != len(quantities):
+        return None
+    return [years[i % len(years)] for i in range(len(quantities))]

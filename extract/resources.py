@@ -1,0 +1,31 @@
+"""Load the extractor's data files (lexicons, cue words, header patterns) once."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str):
+    with (DATA_DIR / name).open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@lru_cache(maxsize=None)
+def cue_pattern(key: str) -> re.Pattern:
+    """A regex matching any cue word of the list `key` in cues.yml."""
+    words = load_yaml("cues.yml")[key]
+    if isinstance(words, str):
+        return re.compile(words)
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=None)
+def header_pattern(key: str) -> re.Pattern:
+    return re.compile(load_yaml("table_headers.yml")[key])
