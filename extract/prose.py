@@ -168,12 +168,20 @@ def clean_name(text: str) -> str:
     return text.strip("，、的")
 
 
+BRACKETED = re.compile(r"[（(][^（）()]{0,30}[)）]")
+VERB_ONLY = re.compile(r"^(达到|达|为|是|提高到|增加到|控制在|保持在|实现|完成|新增|累计)?$")
+LEADING_VERBS = re.compile(r"^(提高|提升|加大|扩大|确保|稳定|保持|推进|加快|实现|力争|进一步)+")
+
+
 def name_for(candidate: Candidate, previous_end: int) -> str:
     text = candidate.sentence.text
     q = candidate.quantity
-    before = text[previous_end : q.start]
-    before = NAME_BOUNDARY.split(before)[-1] if NAME_BOUNDARY.search(before) else before
-    name = clean_name(before)
+    before = BRACKETED.sub("", text[previous_end : q.start])
+    pieces = [p for p in NAME_BOUNDARY.split(before)]
+    name = clean_name(pieces[-1])
+    if VERB_ONLY.match(name) and len(pieces) > 1:
+        # `提高企业劳动合同签订率，2017年达到96.7%`: the name is in the clause before.
+        name = LEADING_VERBS.sub("", clean_name(pieces[-2]))
     if len(name) < 2:
         # `扶持3万人创业`: the indicator continues after the value.
         after = NAME_BOUNDARY.split(text[q.end :])[0][:8]
@@ -182,27 +190,38 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     return name
 
 
-def enumeration_names(text: str, quantities: list[Quantity]) -> list[str] | None:
-    """Names for a `A、B、C参保人数分别达到x、y、z` enumeration, one per value,
-    or None when the sentence is no such enumeration."""
+def enumeration_names(text: str, quantities: list[Quantity]) -> dict[int, str]:
+    """Names for the values of a `A、B、C参保人数分别达到x、y、z` enumeration,
+    by index of the value; empty when the sentence has no such enumeration."""
     m = re.search(r"分别(达到|为|是|达|增长|提高到|增加到|控制在)?", text)
-    if not m or len(quantities) < 2 or quantities[0].start < m.end() - 1:
-        return None
+    if not m or len(quantities) < 2:
+        return {}
     subject = _clause_before(text, quantities[0])
     subject = text[: m.start()]
     subject = NAME_BOUNDARY.split(subject)[-1]
     items = [i for i in ENUMERATION_SPLIT.split(subject) if i]
-    group = [q for q in quantities if q.start >= m.start()]
+    group = _listed_after(text, [q for q in quantities if q.start >= m.start()])
     if len(items) < 2 or len(items) != len(group):
-        return None
+        return {}
     suffix = _shared_suffix(items)
-    names = []
-    for i, item in enumerate(items):
+    names = {}
+    for item, q in zip(items, group):
         name = clean_name(item)
         if suffix and not name.endswith(suffix):
             name += suffix
-        names.append(name)
+        names[quantities.index(q)] = name
     return names
+
+
+def _listed_after(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """The values of an enumeration: consecutive, separated only by `、` or `和`."""
+    group = quantities[:1]
+    for q in quantities[1:]:
+        between = text[group[-1].end : q.start].strip()
+        if between not in ("、", "和", "及"):
+            break
+        group.append(q)
+    return group
 
 
 def _shared_suffix(items: list[str]) -> str:
@@ -216,9 +235,14 @@ def _shared_suffix(items: list[str]) -> str:
 # --- kind, period, year ------------------------------------------------------------
 
 
+TIME_MARKER_BEFORE = re.compile(r"(^|[，,；;：:、]|到|至|截至|截止|在|于|从|由|自|预计|力争|争取|计划|目标|全年|今年|其中)\s*$")
+
+
 def year_for(text: str, q: Quantity) -> int | None:
-    """The year nearest before the value in its sentence (`到2020年，…达到`)."""
-    years = [(y, s) for y, s, e in find_years(text[: q.start])]
+    """The year the value refers to: the nearest year before it that stands as
+    a time phrase (`到2020年，…达到`, `，2017年达到`), not as an attribute
+    (`面对2016年新录用公务员`)."""
+    years = [(y, s) for y, s, e in find_years(text[: q.start]) if TIME_MARKER_BEFORE.search(text[:s])]
     if years:
         return years[-1][0]
     period = find_period(text[: q.start])
@@ -277,11 +301,7 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
     previous_end = 0
     for i, candidate in enumerate(candidates):
         q = candidate.quantity
-        if names:
-            offset = len(candidates) - len(names)
-            name = names[i - offset] if i >= offset else name_for(candidate, previous_end)
-        else:
-            name = name_for(candidate, previous_end)
+        name = names.get(i) or name_for(candidate, previous_end)
         if not name and values:
             name = values[-1].name_raw
         year = year_list[i] if year_list else year_for(text, q)

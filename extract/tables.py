@@ -156,6 +156,8 @@ def find_header_rows(table: Table) -> tuple[list[int], bool]:
     for i, row in enumerate(table.rows):
         if _row_values(row, provisional_serial):
             break
+        if header_rows and provisional_serial and row and is_serial_cell(row[0].text):
+            break  # a section row (`一 就业`) after the header
         header_rows.append(i)
     header = [squash(c.text) for c in table.rows[header_rows[-1]]] if header_rows else []
     data = table.rows[len(header_rows) :]
@@ -187,7 +189,7 @@ def table_to_layout(table: Table) -> Layout | None:
     if not data_rows:
         return None
     if header_rows:
-        primary = max(header_rows, key=lambda i: (len(table.rows[i]), i))
+        primary = max(header_rows, key=lambda i: (len(table.rows[i]), -i))
         header = [squash(c.text) for c in table.rows[primary]]
         upper = [squash(c.text) for i in header_rows if i != primary for c in table.rows[i]]
     else:
@@ -212,8 +214,8 @@ def table_to_layout(table: Table) -> Layout | None:
             continue
         if i == first_label_col and not _column_has_values(data_rows, i):
             continue
-        if not h and not _column_has_values(data_rows, i):
-            continue
+        if not h and header:
+            continue  # a corner or a cell under a merged header: no value column
         meaning = column_meaning(h, caption)
         column = ValueColumn(index=i, header=h, **meaning)
         column.is_score = bool(header_pattern("score").search(h))
@@ -324,8 +326,8 @@ def layout_to_rows(table: Table, layout: Layout) -> list[AlignedRow]:
             text = cell.text.strip()
             if not text:
                 continue
-            if unit_raw is None and is_known_unit(text):
-                unit_raw = squash(text)
+            if is_known_unit(text):
+                unit_raw = unit_raw or squash(text)
                 continue
             texts.append(text)
         raw_label = " ".join(texts)
@@ -414,16 +416,21 @@ def table_to_values(
     scores: list[Score] = []
     section = None
     parent = None
+    parent_unit = None
     for row in rows:
         name = row_name(row)
         if not row.values:
             if name:
+                parent_unit = row.unit_raw or label_unit(name)
                 if row.labels and not row.unit_raw and len(row.labels) == 1 and not row.is_sub_row and _is_section(row, layout):
                     section = name
                 parent = name
             continue
         if not row.is_sub_row:
             parent = name
+            parent_unit = row.unit_raw or label_unit(name)
+        elif not row.unit_raw and not label_unit(name):
+            row.unit_raw = parent_unit
         evidence = " | ".join(c.text.strip() for c in row.cells if c.text.strip())
         for column, cell in row.values:
             if column.is_score:
