@@ -128,8 +128,13 @@ def _clause_around(text: str, q: Quantity) -> str:
     return text[start:end]
 
 
+# `得1分`, `扣0.5分`, `1项0.5分`: a scoring rule, whatever else the clause says.
+SCORE_EXPRESSION = re.compile(r"\d+(\.\d+)?\s*分(?![钟之别配类期批布散享工析数])")
+
+
 def _is_parameter(text: str, q: Quantity) -> bool:
-    return bool(cue_pattern("parameter_cues").search(_clause_around(text, q)))
+    clause = _clause_around(text, q)
+    return bool(cue_pattern("parameter_cues").search(clause)) or bool(SCORE_EXPRESSION.search(clause))
 
 
 def _is_relative_change(text: str, q: Quantity) -> bool:
@@ -182,12 +187,27 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     if VERB_ONLY.match(name) and len(pieces) > 1:
         # `提高企业劳动合同签订率，2017年达到96.7%`: the name is in the clause before.
         name = LEADING_VERBS.sub("", clean_name(pieces[-2]))
-    if len(name) < 2:
-        # `扶持3万人创业`: the indicator continues after the value.
-        after = NAME_BOUNDARY.split(text[q.end :])[0][:8]
-        if after and not re.search(r"\d", after):
-            name = clean_name(_clause_before(text, q)) + after
+    after = _noun_after(text, q)
+    if after and (len(name) < 2 or ACTION_VERB.fullmatch(name)):
+        # `培养5名管理骨干`, `扶持3万人创业`: the indicator follows the value.
+        name = (name if len(name) >= 2 else "") + after
     return name
+
+
+# Verbs that take a counted object after them: `创建50家基地`, `培养5名专家`.
+ACTION_VERB = re.compile(
+    r"(创建|培养|引进|建立|建成|新建|扶持|带动|安置|组织|开展|举办|培训|选派|推出|吸纳|引导|帮助|发放|救助|"
+    r"深化培养|遴选|支持|资助|认定|评选|表彰|招聘|招录|录用|打造|设立|举办了|开展了|实施)(了)?"
+)
+NOUN_AFTER = re.compile(r"^[\s“”\"]*([\u4e00-\u9fff“”（）()\"]{2,30}?)(?=[，,；;。、和及]|$)")
+
+
+def _noun_after(text: str, q: Quantity) -> str:
+    m = NOUN_AFTER.match(text[q.end :])
+    if not m or cue_pattern("parameter_cues").match(m.group(1)):
+        return ""
+    noun = m.group(1).strip("“”\"")
+    return "" if re.match(r"^(以上|以下|以内|左右|的|，)", noun) else noun
 
 
 def enumeration_names(text: str, quantities: list[Quantity]) -> dict[int, str]:
@@ -302,6 +322,8 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
     for i, candidate in enumerate(candidates):
         q = candidate.quantity
         name = names.get(i) or name_for(candidate, previous_end)
+        if i - 1 in earlier and i not in earlier and values:
+            name = values[-1].name_raw  # `A从x提高到y`: y is A too
         if not name and values:
             name = values[-1].name_raw
         year = year_list[i] if year_list else year_for(text, q)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from extract.context import DocumentContext
 from extract.periods import find_period, period_years
-from extract.quantities import normalise_unit, parse_cell
+from extract.quantities import find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
 from extract.values import IndicatorValue, Quantity
 from ingest.document import Cell, Table
@@ -277,7 +277,10 @@ def align_row(row: list[Cell], layout: Layout) -> tuple[list[Cell], list[tuple[V
     the row's total.
     """
     if len(row) == len(layout.header):
-        labels = [c for i, c in enumerate(row) if i not in {v.index for v in layout.value_columns}]
+        skip = {v.index for v in layout.value_columns} | {
+            i for i, h in enumerate(layout.header) if header_pattern("rule").search(h)
+        }
+        labels = [c for i, c in enumerate(row) if i not in skip]
         pairs = [(v, row[v.index]) for v in layout.value_columns if row[v.index].text]
         rule = next((row[i].text for i, h in enumerate(layout.header) if header_pattern("rule").search(h) and row[i].text), None)
         return labels, pairs, rule
@@ -292,6 +295,10 @@ def align_row(row: list[Cell], layout: Layout) -> tuple[list[Cell], list[tuple[V
     trailing = [c.text for c in row[last + 1 :] if c.text]
     rule = trailing[-1] if trailing and len(trailing[-1]) > 8 else None
     columns = layout.value_columns
+    if len(run) <= 2 < len(columns):
+        # A short row under many columns (`项目 | 100% | 3 | 评分标准`): its
+        # last value belongs to the first column, a value before it is the total.
+        columns = columns[:1]
     pairs: list[tuple[ValueColumn, Cell]] = []
     n = min(len(run), len(columns))
     for column, cell in zip(columns[len(columns) - n :], run[len(run) - n :]):
@@ -419,6 +426,7 @@ def table_to_values(
     parent_unit = None
     for row in rows:
         name = row_name(row)
+        values.extend(_values_in_label_cells(row, table_index, context, evidence=" | ".join(c.text.strip() for c in row.cells if c.text.strip())))
         if not row.values:
             if name:
                 parent_unit = row.unit_raw or label_unit(name)
@@ -455,6 +463,34 @@ def table_to_values(
             value.parent_region = sub_units.get(row.index)
             values.append(value)
     return values, scores
+
+
+def _values_in_label_cells(row: AlignedRow, table_index: int, context: DocumentContext, evidence: str) -> list[IndicatorValue]:
+    """Values stated inside a text cell (`退休人员及时纳入社区管理，社区管理率100%`)."""
+    from extract.prose import clean_name
+
+    out = []
+    for cell in row.cells:
+        if not cell.text or len(cell.text) > 80 or cell is row.cells[-1] and row.rule == cell.text:
+            continue
+        for q in find_quantities(cell.text):
+            if q.unit is None or q.unit in ("分", "岁", "年") or q.start == 0:
+                continue
+            before = re.split(r"[，,；;：:。（(]", cell.text[: q.start])[-1]
+            name = clean_name(before)
+            if not name:
+                continue
+            out.append(
+                IndicatorValue(
+                    name_raw=name, value=q.value, value_max=q.value_max, unit=q.unit, unit_raw=q.unit_raw,
+                    comparator=q.comparator, value_raw=q.raw, kind="target" if context.doc_type != "five_year_plan" else "target",
+                    period=context.target_period, year=context.target_year, evidence=evidence,
+                    char_start=cell.start + q.start, char_end=cell.start + q.end, source="table",
+                    table_index=table_index, row_index=row.index,
+                    col_index=row.cells.index(cell),
+                )
+            )
+    return out
 
 
 def _is_section(row: AlignedRow, layout: Layout) -> bool:

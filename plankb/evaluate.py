@@ -34,6 +34,12 @@ def normalise_name(name: str | None) -> str:
     return name.strip("“”\"")
 
 
+def normalise_region(region: str | None) -> str:
+    """A region name for comparison: brackets and what follows them dropped,
+    as documents write the same town `高新区（城南街道）` or `高新区（城南街道`."""
+    return re.split(r"[（(]", normalise_text(region))[0]
+
+
 def name_similarity(a: str | None, b: str | None) -> float:
     """1.0 when one name contains the other, else the similarity of the two.
 
@@ -134,7 +140,7 @@ def _agrees(gold: dict, pred: dict, with_region: bool) -> bool:
         return False
     if normalise_text(gold.get("unit")) != normalise_text(pred.get("unit")):
         return False
-    if with_region and normalise_name(gold.get("region")) != normalise_name(pred.get("region")):
+    if with_region and normalise_region(gold.get("region")) != normalise_region(pred.get("region")):
         return False
     return name_similarity(gold.get("name"), pred.get("name")) >= NAME_CLOSE
 
