@@ -101,13 +101,18 @@ def heading_level(text: str) -> int:
 
 def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
     out = []
-    for q in find_quantities(sentence.text):
+    dropped_end = None  # end of the last value dropped as a change or parameter
+    text = sentence.text
+    for q in find_quantities(text):
         if q.unit in NON_VALUE_UNITS or (q.unit_raw and q.unit_raw in NON_VALUE_UNITS):
             continue
         if q.unit is None and q.comparator == "=":
             continue
-        if _is_parameter(sentence.text, q) or _is_relative_change(sentence.text, q):
+        listed_after_dropped = dropped_end is not None and text[dropped_end : q.start].strip() in LIST_SEPARATORS + (",", "，")
+        if listed_after_dropped or _is_parameter(text, q) or _is_relative_change(text, q):
+            dropped_end = q.end
             continue
+        dropped_end = None
         out.append(Candidate(quantity=q, sentence=sentence))
     return out
 
@@ -137,9 +142,15 @@ def _is_parameter(text: str, q: Quantity) -> bool:
     return bool(cue_pattern("parameter_cues").search(clause)) or bool(SCORE_EXPRESSION.search(clause))
 
 
+# `降低5%`, `增长9.09%`: a change, unless an average annual rate (`年均增长8%`).
+CHANGE_VERB_BEFORE = re.compile(r"(?<!年均)(增长|提高|降低|下降|增加|减少|上调|下调|上升)\s*$")
+
+
 def _is_relative_change(text: str, q: Quantity) -> bool:
-    before = re.split(r"[，,；;。]", text[max(0, q.start - 30) : q.start])[-1]
-    return bool(cue_pattern("relative_change").search(before))
+    before = re.split(r"[，,；;。]", text[: q.start])[-1]
+    if cue_pattern("relative_change").search(before):
+        return True
+    return q.unit == "%" and bool(CHANGE_VERB_BEFORE.search(before))
 
 
 # --- names ---------------------------------------------------------------------
@@ -181,25 +192,29 @@ LEADING_VERBS = re.compile(r"^(提高|提升|加大|扩大|确保|稳定|保持|
 def name_for(candidate: Candidate, previous_end: int) -> str:
     text = candidate.sentence.text
     q = candidate.quantity
-    before = BRACKETED.sub("", text[previous_end : q.start])
+    before = BRACKETED.sub("", re.sub(r"[“”\"]", "", text[previous_end : q.start]))
     pieces = [p for p in NAME_BOUNDARY.split(before)]
-    name = clean_name(pieces[-1])
+    # `参保人数从“十一五”期末的16.5万人…`: the name stands before 从.
+    last = re.split(r"(?<=.)(?:从|由)(?=[^从由]*$)", pieces[-1])[0]
+    name = clean_name(last)
     if VERB_ONLY.match(name) and len(pieces) > 1:
         # `提高企业劳动合同签订率，2017年达到96.7%`: the name is in the clause before.
         name = LEADING_VERBS.sub("", clean_name(pieces[-2]))
     after = _noun_after(text, q)
-    if after and (len(name) < 2 or ACTION_VERB.fullmatch(name)):
+    if after and (len(name) < 2 or ACTION_VERB.search(name) or q.unit_raw in CLASSIFIERS or q.unit == "%"):
         # `培养5名管理骨干`, `扶持3万人创业`: the indicator follows the value.
         name = (name if len(name) >= 2 else "") + after
     return name
 
 
+# Units that are classifiers: `100名学生`, `27家医疗机构` count the noun after them.
+CLASSIFIERS = {"名", "家", "个", "项", "种", "批", "场", "场次", "所", "位", "件", "家次", "户", "期", "套", "座", "条", "支"}
 # Verbs that take a counted object after them: `创建50家基地`, `培养5名专家`.
 ACTION_VERB = re.compile(
     r"(创建|培养|引进|建立|建成|新建|扶持|带动|安置|组织|开展|举办|培训|选派|推出|吸纳|引导|帮助|发放|救助|"
-    r"深化培养|遴选|支持|资助|认定|评选|表彰|招聘|招录|录用|打造|设立|举办了|开展了|实施)(了)?"
+    r"深化培养|遴选|支持|资助|认定|评选|表彰|招聘|招录|录用|打造|设立|实施|安置|分赴|受理|选拔)(了)?$"
 )
-NOUN_AFTER = re.compile(r"^[\s“”\"]*([\u4e00-\u9fff“”（）()\"]{2,30}?)(?=[，,；;。、和及]|$)")
+NOUN_AFTER = re.compile(r"^[\s“”\"]*的?([\u4e00-\u9fff“”（）()\"]{2,30}?)(?=[，,；;。、]|$)")
 
 
 def _noun_after(text: str, q: Quantity) -> str:
@@ -210,38 +225,42 @@ def _noun_after(text: str, q: Quantity) -> str:
     return "" if re.match(r"^(以上|以下|以内|左右|的|，)", noun) else noun
 
 
+def listed_groups(text: str, quantities: list[Quantity]) -> list[list[int]]:
+    """Runs of values listed together (`652万人、138万人和1073万人`): indices
+    of consecutive values separated only by `、`, `和` or `及`."""
+    groups: list[list[int]] = []
+    for i, q in enumerate(quantities):
+        if groups and text[quantities[groups[-1][-1]].end : q.start].strip() in LIST_SEPARATORS:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+LIST_SEPARATORS = ("、", "和", "及", "与")
+
+
 def enumeration_names(text: str, quantities: list[Quantity]) -> dict[int, str]:
-    """Names for the values of a `A、B、C参保人数分别达到x、y、z` enumeration,
-    by index of the value; empty when the sentence has no such enumeration."""
-    m = re.search(r"分别(达到|为|是|达|增长|提高到|增加到|控制在)?", text)
-    if not m or len(quantities) < 2:
-        return {}
-    subject = _clause_before(text, quantities[0])
-    subject = text[: m.start()]
-    subject = NAME_BOUNDARY.split(subject)[-1]
-    items = [i for i in ENUMERATION_SPLIT.split(subject) if i]
-    group = _listed_after(text, [q for q in quantities if q.start >= m.start()])
-    if len(items) < 2 or len(items) != len(group):
-        return {}
-    suffix = _shared_suffix(items)
-    names = {}
-    for item, q in zip(items, group):
-        name = clean_name(item)
-        if suffix and not name.endswith(suffix):
-            name += suffix
-        names[quantities.index(q)] = name
+    """Names for the values of an enumeration, by index of the value:
+    `A、B、C参保人数分别达到x、y、z` or `A和B参保率达到x和y`; each item before
+    the values names the value in the same position."""
+    names: dict[int, str] = {}
+    for group in listed_groups(text, quantities):
+        if len(group) < 2:
+            continue
+        first = quantities[group[0]]
+        subject = BRACKETED.sub("", re.sub(r"[“”\"]", "", _clause_before(text, first)))
+        subject = re.split(r"分别|均", subject)[0] if re.search(r"分别|均", subject) else subject
+        items = [i for i in ENUMERATION_SPLIT.split(subject) if i.strip()]
+        if len(items) != len(group):
+            continue
+        suffix = _shared_suffix(items)
+        for item, index in zip(items, group):
+            name = clean_name(item)
+            if suffix and not name.endswith(suffix):
+                name += suffix
+            names[index] = name
     return names
-
-
-def _listed_after(text: str, quantities: list[Quantity]) -> list[Quantity]:
-    """The values of an enumeration: consecutive, separated only by `、` or `和`."""
-    group = quantities[:1]
-    for q in quantities[1:]:
-        between = text[group[-1].end : q.start].strip()
-        if between not in ("、", "和", "及"):
-            break
-        group.append(q)
-    return group
 
 
 def _shared_suffix(items: list[str]) -> str:
@@ -255,6 +274,7 @@ def _shared_suffix(items: list[str]) -> str:
 # --- kind, period, year ------------------------------------------------------------
 
 
+TIME_PHRASE_AFTER = re.compile(r"^\s*(年度|年底|年末|年初)")
 TIME_MARKER_BEFORE = re.compile(r"(^|[，,；;：:、]|到|至|截至|截止|在|于|从|由|自|预计|力争|争取|计划|目标|全年|今年|其中)\s*$")
 
 
@@ -262,7 +282,11 @@ def year_for(text: str, q: Quantity) -> int | None:
     """The year the value refers to: the nearest year before it that stands as
     a time phrase (`到2020年，…达到`, `，2017年达到`), not as an attribute
     (`面对2016年新录用公务员`)."""
-    years = [(y, s) for y, s, e in find_years(text[: q.start]) if TIME_MARKER_BEFORE.search(text[:s])]
+    years = [
+        (y, s)
+        for y, s, e in find_years(text[: q.start])
+        if TIME_MARKER_BEFORE.search(text[:s]) or TIME_PHRASE_AFTER.match(text[e - 1 :])
+    ]
     if years:
         return years[-1][0]
     period = find_period(text[: q.start])
@@ -326,11 +350,11 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
             name = values[-1].name_raw  # `A从x提高到y`: y is A too
         if not name and values:
             name = values[-1].name_raw
-        year = year_list[i] if year_list else year_for(text, q)
+        year = year_list.get(i) or year_for(text, q)
         kind = kind_for(text, q, section_kind, year, context)
         if i in earlier:
             kind = "actual"
-            if year is None or (year_list is None and _year_is_after(text, q)):
+            if year is None or year_for(text, q) is None:
                 year = _period_start_level_year(context)
         period = None
         if kind == "target":
@@ -363,10 +387,6 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
     return values
 
 
-def _year_is_after(text: str, q: Quantity) -> bool:
-    return False
-
-
 def _period_start_level_year(context: DocumentContext) -> int | None:
     """A `从A` level in a five-year plan's review is the level at the end of
     the period before the one reviewed."""
@@ -375,13 +395,14 @@ def _period_start_level_year(context: DocumentContext) -> int | None:
     return context.actual_year - 1 if context.actual_year else None
 
 
-def _enumerated_years(text: str, quantities: list[Quantity]) -> list[int] | None:
-    """`2012年至2015年分别为a、b、c、d`: one year per value, in order."""
+def _enumerated_years(text: str, quantities: list[Quantity]) -> dict[int, int]:
+    """`2012年至2015年分别为a、b、c、d`: one year per listed value, in order."""
     m = YEAR_RANGE.search(text)
-    if not m or "分别" not in text[m.end() :]:
-        return None
+    if not m or not re.search("分别|依次", text[m.end() :]):
+        return {}
     years = list(range(int(m.group(1)), int(m.group(3)) + 1))
-    after = [q for q in quantities if q.start > m.end()]
-    if len(after) % len(years) != 0 or not after or len(after) != len(quantities):
-        return None
-    return [years[i % len(years)] for i in range(len(quantities))]
+    out = {}
+    for group in listed_groups(text, quantities):
+        if len(group) == len(years) and quantities[group[0]].start > m.end():
+            out.update(zip(group, years))
+    return out

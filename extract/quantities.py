@@ -31,6 +31,7 @@ APPROXIMATE_INFIX = re.compile(r"\s*(余|多)")
 # `3551人才计划` is a programme name, `15分钟` a duration.
 NOT_A_UNIT_AFTER = {"人": "才员口民", "名": "单额", "个": "人体案"}
 NAME_SUFFIX = re.compile(r"^[^，。；、\d]{0,6}?(计划|工程|行动|项目|模式|机制|体系|战略|人才|工作法|服务)")
+LIST_JOINERS = ("、", "和")
 YEAR_LIKE = re.compile(r"^(19|20)\d\d$")
 
 
@@ -224,7 +225,7 @@ def find_quantities(text: str) -> list[Quantity]:
         after = _comparator_after(text, pos)
         if after:
             comparator, pos = after[0], after[1]
-        if unit_raw is None and text[pos : pos + 1] == "、" and comparator == "=":
+        if unit_raw is None and text[pos : pos + 1] in LIST_JOINERS and comparator == "=":
             pending.append(Quantity(value=value, unit=None, raw=text[start:end], start=start, end=end))
             i += 1
             continue
@@ -232,7 +233,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if unit_raw is not None and base is None:
             unit_raw = None
         for p in pending:
-            if unit_raw is not None and text[p.end : p.end + 1] == "、":
+            if unit_raw is not None and text[p.end : p.end + 1] in LIST_JOINERS:
                 quantities.append(
                     Quantity(value=_scaled(p.value, multiplier), unit=base, raw=p.raw, unit_raw=unit_raw, start=p.start, end=p.end)
                 )
