@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from extract.context import DocumentContext
-from extract.periods import find_period, find_years, period_of_year, period_years
+from extract.periods import find_years, period_of_year, period_years
+from ingest.metadata import parse_periods
 from extract.quantities import find_quantities
 from extract.resources import cue_pattern, load_yaml
 from extract.values import IndicatorValue, Quantity
@@ -200,10 +201,15 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     if VERB_ONLY.match(name) and len(pieces) > 1:
         # `提高企业劳动合同签订率，2017年达到96.7%`: the name is in the clause before.
         name = LEADING_VERBS.sub("", clean_name(pieces[-2]))
+    between = text[previous_end : q.start].strip()
+    if previous_end and between in LIST_SEPARATORS:
+        return ""  # listed after another value: the caller reuses that value's name
     after = _noun_after(text, q)
-    if after and (len(name) < 2 or ACTION_VERB.search(name) or q.unit_raw in CLASSIFIERS or q.unit == "%"):
-        # `培养5名管理骨干`, `扶持3万人创业`: the indicator follows the value.
-        name = (name if len(name) >= 2 else "") + after
+    if after and (ACTION_VERB.search(name) or q.unit_raw in CLASSIFIERS or (q.unit == "%" and text[q.end : q.end + 1] == "的")):
+        # `培养5名管理骨干`, `27家定点医疗机构`, `70%的职工`: the indicator follows the value.
+        return after
+    if after and len(name) < 2:
+        return name + after  # `扶持3万人创业`
     return name
 
 
@@ -283,16 +289,25 @@ def year_for(text: str, q: Quantity) -> int | None:
     a time phrase (`到2020年，…达到`, `，2017年达到`), not as an attribute
     (`面对2016年新录用公务员`)."""
     years = [
-        (y, s)
+        (y, s, e)
         for y, s, e in find_years(text[: q.start])
-        if TIME_MARKER_BEFORE.search(text[:s]) or TIME_PHRASE_AFTER.match(text[e - 1 :])
+        if (TIME_MARKER_BEFORE.search(text[:s]) or TIME_PHRASE_AFTER.match(text[e - 1 :]))
+        and not COMPARISON_BEFORE.search(text[:s])
+        and not SINCE_AFTER.match(text[e:])
     ]
-    if years:
+    if years and not NOW.search(text[years[-1][2] : q.start]):
         return years[-1][0]
-    period = find_period(text[: q.start])
-    if period:
-        return period_years(period)[1]
+    periods = parse_periods(text[: q.start])
+    if periods:
+        return period_years(periods[-1])[1]
     return None
+
+
+# `比2010年底增长`: the year of a comparison, not of the value.
+COMPARISON_BEFORE = re.compile(r"(比|较|与|同)\s*$")
+# `2011年以来`: since then, so the value is of now.
+SINCE_AFTER = re.compile(r"^\s*(以来|起|开始)")
+NOW = re.compile(r"目前|现在|当前|如今|现已")
 
 
 def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None, context: DocumentContext) -> str:
