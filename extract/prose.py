@@ -270,11 +270,13 @@ def enumeration_names(text: str, quantities: list[Quantity]) -> dict[int, str]:
 
 
 def _shared_suffix(items: list[str]) -> str:
-    last = items[-1]
-    for suffix in sorted(load_yaml("cues.yml")["enumeration_suffixes"], key=len, reverse=True):
-        if last.endswith(suffix) and len(last) > len(suffix) and not items[0].endswith(suffix):
-            return suffix
-    return ""
+    """The head noun that the last item of `养老、医疗、失业保险人数` carries for
+    all: what the last item has beyond the length of the item before it."""
+    last, previous = clean_name(items[-1]), clean_name(items[-2])
+    if len(last) <= len(previous) + 1:
+        return ""
+    suffix = last[len(previous) :]
+    return suffix if any(suffix.endswith(s) for s in load_yaml("cues.yml")["enumeration_suffixes"]) else ""
 
 
 # --- kind, period, year ------------------------------------------------------------

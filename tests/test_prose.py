@@ -1,0 +1,130 @@
+"""Prose values: names, enumerations, kinds, years and what is left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.context import DocumentContext
+from extract.prose import Sentence, clean_name, heading_kind, sentence_to_values
+
+ANNUAL_2017 = DocumentContext(doc_type="annual_plan", year=2017)
+PLAN_13 = DocumentContext(doc_type="five_year_plan", period="十三五")
+PLAN_14 = DocumentContext(doc_type="interpretation", period="十四五")
+
+
+def values_of(text, context=ANNUAL_2017, section_kind="target"):
+    return sentence_to_values(Sentence(text, 0), context, section_kind)
+
+
+def test_simple_targets_with_comparators():
+    values = values_of("2017年就业工作目标：全年新增就业48万人，城镇登记失业率控制在3.8%以内")
+    assert [(v.name_raw, v.value, v.unit, v.comparator, v.kind, v.year) for v in values] == [
+        ("新增就业", 480000, "人", "=", "target", 2017),
+        ("城镇登记失业率", 3.8, "%", "<=", "target", 2017),
+    ]
+
+
+def test_enumeration_aligns_items_with_values():
+    text = (
+        "到2017年末，全市参加城镇职工基本养老保险、城乡居民养老保险、基本医疗保险、失业保险、工伤保险、"
+        "生育保险参保人数分别达到652万人、138万人、1073万人、310万人、395万人、823万人，社会保障卡持卡人数达到1100万人"
+    )
+    values = values_of(text)
+    assert [v.name_raw for v in values] == [
+        "参加城镇职工基本养老保险参保人数",
+        "城乡居民养老保险参保人数",
+        "基本医疗保险参保人数",
+        "失业保险参保人数",
+        "工伤保险参保人数",
+        "生育保险参保人数",
+        "社会保障卡持卡人数",
+    ]
+    assert [v.value for v in values] == [6520000, 1380000, 10730000, 3100000, 3950000, 8230000, 11000000]
+
+
+def test_shared_unit_at_the_end_of_a_list():
+    values = values_of("全市参加养老、医疗、失业保险人数分别为76.88、95.69、21.30万人", PLAN_13, "actual")
+    assert [(v.name_raw, v.value) for v in values] == [
+        ("参加养老保险人数", 768800),
+        ("医疗保险人数", 956900),
+        ("失业保险人数", 213000),
+    ]
+
+
+def test_from_to_gives_two_values_two_years():
+    values = values_of("退休职工人均养老金水平从 1268 元/月提高到 2320 元/月", PLAN_13, "actual")
+    assert [(v.name_raw, v.value, v.kind, v.year) for v in values] == [
+        ("退休职工人均养老金水平", 1268, "actual", 2010),
+        ("退休职工人均养老金水平", 2320, "actual", 2015),
+    ]
+
+
+def test_years_enumerated_with_fenbie():
+    text = "2012年至2015年分别实地稽核企业1232家、1069家、1133家、3008家，共计补缴社会保险费3963.15万元"
+    values = values_of(text, PLAN_13, "actual")
+    assert [v.year for v in values[:4]] == [2012, 2013, 2014, 2015]
+    assert values[4].value == 39631500 and values[4].year == 2015
+
+
+def test_review_section_values_are_actual_of_the_previous_period():
+    values = values_of("“十二五”期间，全市城镇新增就业 83.55 万人", PLAN_13, "actual")
+    v = values[0]
+    assert (v.value, v.kind, v.period, v.year) == (835500, "actual", "十二五", 2015)
+
+
+def test_five_year_targets_get_the_period_end_year():
+    values = values_of("“十四五”时期，全市城镇新增就业175万人以上", PLAN_14, "target")
+    v = values[0]
+    assert (v.value, v.comparator, v.kind, v.period, v.year) == (1750000, ">=", "target", "十四五", 2025)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "比上年增长9.09%",
+        "分别同比增长539.65%,207.28%",
+        "对9月30日前完成任务的镇给予经费补助：新增人数1100人以上的补助15000元",
+        "未完成按比例扣分，未达70%不得分",
+        "调撤率达到10%的得1分",
+        "推动“3551人才计划”落地，拓展12333电话咨询服务",
+        "津人社局发〔2017〕30号，2017年3月21日",
+        "面向16-59岁的劳动者",
+        "工伤保险综合评价值=按用人单位参保评价值×40%+按建设项目参保评价值×60%",
+    ],
+)
+def test_not_values(text):
+    assert values_of(text) == []
+
+
+def test_counted_noun_after_a_classifier_names_the_value():
+    values = values_of("培训10000名专业技术骨干人才", ANNUAL_2017)
+    assert values[0].name_raw == "专业技术骨干人才"
+
+
+def test_year_as_attribute_is_not_the_values_year():
+    values = values_of("全年面对2016年新录用公务员开展初任培训11期，累计培训1540人")
+    assert [(v.value, v.year, v.kind) for v in values] == [(11, 2017, "target"), (1540, 2017, "target")]
+
+
+@pytest.mark.parametrize(
+    "raw, name",
+    [
+        ("2017年就业工作目标：全年新增就业", "新增就业"),
+        ("城镇登记失业率控制在", "城镇登记失业率"),
+        ("到2020年，高技能人才占技能人才比重达到", "高技能人才占技能人才比重"),
+    ],
+)
+def test_clean_name(raw, name):
+    assert clean_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    "heading, kind",
+    [
+        ("一、“十二五”时期人力资源和社会保障事业发展的主要成就", "actual"),
+        ("（三）发展目标", "target"),
+        ("(二)面临的挑战", None),
+    ],
+)
+def test_heading_kind(heading, kind):
+    assert heading_kind(heading) == kind
