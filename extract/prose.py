@@ -314,6 +314,10 @@ NOW = re.compile(r"目前|现在|当前|如今|现已")
 
 def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None, context: DocumentContext) -> str:
     before = text[: q.start]
+    named = parse_periods(before)
+    if named and context.target_period:
+        # `“十三五”期间，…不低于90万人` in a 13th plan is a goal; `“十二五”期间` a result.
+        return "target" if period_years(named[-1])[0] >= period_years(context.target_period)[0] else "actual"
     if year is not None and context.target_year is not None:
         first_target_year = period_years(context.target_period)[0] if context.target_period else context.target_year
         if year < first_target_year:
@@ -363,11 +367,14 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
     for i, candidate in enumerate(candidates):
         q = candidate.quantity
         name = names.get(i) or name_for(candidate, previous_end)
-        if i - 1 in earlier and i not in earlier and values:
+        is_to_value = i - 1 in earlier and i not in earlier and bool(values)
+        if is_to_value:
             name = values[-1].name_raw  # `A从x提高到y`: y is A too
         if not name and values:
             name = values[-1].name_raw
         year = year_list.get(i) or year_for(text, q)
+        if is_to_value and year is not None and year == values[-1].year and year_list.get(i) is None:
+            year = None  # `从2012年的x提高到y`: 2012 is x's year, not y's
         kind = kind_for(text, q, section_kind, year, context)
         if i in earlier:
             kind = "actual"
