@@ -13,9 +13,10 @@ from ingest.metadata import parse_periods
 from ingest.metadata import period_years as _period_years
 
 CHINESE_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-# `2017年`, `2020 年底`, `二〇二五年`; not `2017年3月` as a date is still a year.
-YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年|([一二〇○零][〇○零一二三四五六七八九]{3})年")
-YEAR_SPAN = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年?\s*[-—–－~～至到]\s*((?:19|20)\d\d)\s*年")
+# `2017年`, `2020 年底`, `二〇二五年`, `1.2021年` after an item number; `2017年3月`
+# too, as a date is still a year.
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年|([一二〇○零][〇○零一二三四五六七八九]{3})年")
+YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)(\s*年)?\s*[-—–－~～至到]\s*((?:19|20)\d\d)\s*年")
 
 
 def period_years(label: str | None) -> tuple[int, int] | None:
@@ -33,7 +34,7 @@ def period_of_year(year: int | None) -> str | None:
     >>> period_of_year(2015), period_of_year(2021)
     ('十二五', '十四五')
     """
-    if year is None or year < 2001:
+    if year is None or not 2001 <= year <= 2050:  # 十五 to 十九五
         return None
     n = 10 + (year - 2001) // 5
     return "十" + ("一二三四五六七八九"[n - 11] if n > 10 else "") + "五"
@@ -64,7 +65,8 @@ def parse_chinese_year(text: str) -> int | None:
 
 def find_years(text: str) -> list[tuple[int, int, int]]:
     """Years named in a text as (year, start, end), in order; a span
-    `2021-2025年` gives both ends.
+    `2021-2025年` gives both ends. Each (start, end) covers the year as
+    written, with its `年` where it has one.
 
     >>> [y for y, _, _ in find_years("到2020年底，二〇二五年，2012年至2015年")]
     [2020, 2025, 2012, 2015]
@@ -72,8 +74,8 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
     found = []
     spans = []
     for m in YEAR_SPAN.finditer(text):
-        found.append((int(m.group(1)), m.start(1), m.end(1)))
-        found.append((int(m.group(2)), m.start(2), m.end()))
+        found.append((int(m.group(1)), m.start(1), m.end(2) if m.group(2) else m.end(1)))
+        found.append((int(m.group(3)), m.start(3), m.end()))
         spans.append((m.start(), m.end()))
     for m in YEAR.finditer(text):
         if any(s <= m.start() < e for s, e in spans):

@@ -139,12 +139,18 @@ SCORE_EXPRESSION = re.compile(r"\d+(\.\d+)?\s*分(?![钟之别配类期批布散
 
 
 def _is_parameter(text: str, q: Quantity) -> bool:
+    if THRESHOLD_AFTER.match(text[q.end :]):
+        return True
     clause = _clause_around(text, q)
     return bool(cue_pattern("parameter_cues").search(clause)) or bool(SCORE_EXPRESSION.search(clause))
 
 
 # `降低5%`, `增长9.09%`: a change, unless an average annual rate (`年均增长8%`).
-CHANGE_VERB_BEFORE = re.compile(r"(?<!年均)(增长|提高|降低|下降|增加|减少|上调|下调|上升)\s*$")
+CHANGE_VERB_BEFORE = re.compile(r"(?<!年均)(增长|提高|降低|下降|增加|减少|上调|下调|上升)(了|约|近)?\s*$")
+# `840元(含)以下部分`, `840元以上各段费用`: a threshold that bounds a bracket.
+THRESHOLD_AFTER = re.compile(r"^\s*([(（]含[)）])?\s*(以上|以下)?\s*(各段|部分|的部分)")
+# `比“十二五”增长50%`: the period of a comparison, not of the value.
+COMPARED_PERIOD = re.compile(r"(比|较|与)“?十[一二三四五六七八九]?五”?(期末|末|时期)?")
 
 
 def _is_relative_change(text: str, q: Quantity) -> bool:
@@ -198,6 +204,9 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     # `参保人数从“十一五”期末的16.5万人…`: the name stands before 从.
     last = re.split(r"(?<=.)(?:从|由)(?=[^从由]*$)", pieces[-1])[0]
     name = clean_name(last)
+    if re.match(r"^(从|由)", last.strip()) and len(pieces) > 1:
+        # `…标准逐年提高，从最初的70元/月提高到145元/月`: the subject is in a clause before.
+        name = _subject_before(pieces[:-1]) or name
     if VERB_ONLY.match(name) and len(pieces) > 1:
         # `提高企业劳动合同签订率，2017年达到96.7%`: the name is in the clause before.
         name = LEADING_VERBS.sub("", clean_name(pieces[-2]))
@@ -213,14 +222,26 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     return name
 
 
+CHANGE_PHRASE = re.compile(r"(逐年|再次|大幅|不断|稳步|持续|进一步)?(提高|增长|增加|提升|上涨|调整)(了)?(标准)?$")
+
+
+def _subject_before(pieces: list[str]) -> str:
+    """The indicator a change is about, from the nearest clause that names it."""
+    for piece in reversed(pieces):
+        name = clean_name(CHANGE_PHRASE.sub("", clean_name(piece)))
+        if len(name) >= 4 and not re.search(r"\d", name):
+            return name
+    return ""
+
+
 # Units that are classifiers: `100名学生`, `27家医疗机构` count the noun after them.
 CLASSIFIERS = {"名", "家", "个", "项", "种", "批", "场", "场次", "所", "位", "件", "家次", "户", "期", "套", "座", "条", "支"}
 # Verbs that take a counted object after them: `创建50家基地`, `培养5名专家`.
 ACTION_VERB = re.compile(
     r"(创建|培养|引进|建立|建成|新建|扶持|带动|安置|组织|开展|举办|培训|选派|推出|吸纳|引导|帮助|发放|救助|"
-    r"深化培养|遴选|支持|资助|认定|评选|表彰|招聘|招录|录用|打造|设立|实施|安置|分赴|受理|选拔)(了)?$"
+    r"深化培养|遴选|支持|资助|认定|评选|表彰|招聘|招录|录用|打造|设立|实施|安置|分赴|受理|选拔|有|共为|为)(了)?$"
 )
-NOUN_AFTER = re.compile(r"^[\s“”\"]*的?([\u4e00-\u9fff“”（）()\"]{2,30}?)(?=[，,；;。、]|$)")
+NOUN_AFTER = re.compile(r"^[\s“”\"]*的?([\u4e00-\u9fff“”\"]{2,30}?)[和与及]?(?=[，,；;。、（(\d]|$)")
 
 
 def _noun_after(text: str, q: Quantity) -> str:
@@ -299,7 +320,7 @@ def year_for(text: str, q: Quantity) -> int | None:
     ]
     if years and not NOW.search(text[years[-1][2] : q.start]):
         return years[-1][0]
-    periods = parse_periods(text[: q.start])
+    periods = parse_periods(COMPARED_PERIOD.sub("", text[: q.start]))
     if periods:
         return period_years(periods[-1])[1]
     return None
@@ -314,7 +335,7 @@ NOW = re.compile(r"目前|现在|当前|如今|现已")
 
 def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None, context: DocumentContext) -> str:
     before = text[: q.start]
-    named = parse_periods(before)
+    named = parse_periods(COMPARED_PERIOD.sub("", before))
     if named and context.target_period:
         # `“十三五”期间，…不低于90万人` in a 13th plan is a goal; `“十二五”期间` a result.
         return "target" if period_years(named[-1])[0] >= period_years(context.target_period)[0] else "actual"

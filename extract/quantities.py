@@ -29,10 +29,13 @@ RANGE_SEPARATOR = re.compile(r"\s*(-|—|–|~|至)\s*")
 APPROXIMATE_INFIX = re.compile(r"\s*(余|多)")
 # Words that begin with a unit character but are not units after a number:
 # `3551人才计划` is a programme name, `15分钟` a duration.
-NOT_A_UNIT_AFTER = {"人": "才员口民", "名": "单额", "个": "人体案"}
+NOT_A_UNIT_AFTER = {"人": "才员口民力", "名": "单额", "个": "人体案"}
 NAME_SUFFIX = re.compile(r"^[^，。；、\d]{0,6}?(计划|工程|行动|项目|模式|机制|体系|战略|人才|工作法|服务)")
 LIST_JOINERS = ("、", "和")
 YEAR_LIKE = re.compile(r"^(19|20)\d\d$")
+NUMBERED_YEAR = re.compile(r"^\d{1,2}\.(19|20)\d\d$")
+# An ordinal that goes on after a joiner: `第2和3名`, `第4至6名`.
+ORDINAL_LIST_BEFORE = re.compile(r"第\s*\d+\s*(?:和|、|至|到|-|—|–|~)\s*$")
 
 
 # --- data ------------------------------------------------------------------------
@@ -49,7 +52,15 @@ def _unit_pattern() -> re.Pattern:
     base, magnitudes = _units()
     bases = "|".join(re.escape(u) for u in sorted(base, key=len, reverse=True))
     mags = "|".join(re.escape(m) for m in sorted(magnitudes, key=len, reverse=True))
-    return re.compile(rf"\s{{0,2}}(?P<unit>(?:{mags})?(?:{bases}))")
+    # A whole unit first, so that 百分点 is not 百 + 分; `余`/`多` may stand
+    # between a magnitude and its unit (`13.7万余个`).
+    return re.compile(rf"\s{{0,2}}(?:(?P<unit>{bases})|(?P<magnitude>{mags})(?P<approx>余|多)?(?P<base>{bases}))")
+
+
+@lru_cache(maxsize=None)
+def _magnitude_pattern() -> re.Pattern:
+    mags = "|".join(re.escape(m) for m in sorted(_units()[1], key=len, reverse=True))
+    return re.compile(rf"\s{{0,2}}(?P<magnitude>{mags})")
 
 
 @lru_cache(maxsize=None)
@@ -88,18 +99,25 @@ def _parse_chinese_numeral(text: str) -> float | None:
     if all(ch in CHINESE_DIGIT for ch in text):  # digit by digit: 二〇二五
         return float("".join(str(CHINESE_DIGIT[ch]) for ch in text))
     total, section, digit = 0, 0, None
+    last_unit = None  # the unit just before a trailing digit: 一千二 is 1200
     for ch in text:
         if ch in CHINESE_DIGIT:
+            if digit:  # two digits in a row (十二五) is no number
+                return None
             digit = CHINESE_DIGIT[ch]
+            if ch in "零〇○":
+                last_unit = None
         elif ch in CHINESE_SMALL_UNIT:
             section += (1 if digit is None else digit) * CHINESE_SMALL_UNIT[ch]
-            digit = None
+            digit, last_unit = None, CHINESE_SMALL_UNIT[ch]
         elif ch in CHINESE_BIG_UNIT:
             section += digit or 0
             total += (section or 1) * CHINESE_BIG_UNIT[ch]
-            section, digit = 0, None
+            section, digit, last_unit = 0, None, CHINESE_BIG_UNIT[ch]
         else:
             return None
+    if digit and last_unit and last_unit >= 100:  # 一千二, 两万三: the next place down
+        digit *= last_unit // 10
     return float(total + section + (digit or 0))
 
 
@@ -131,16 +149,18 @@ def _scaled(value: float, multiplier: float) -> float:
 # --- quantities in running text ---------------------------------------------------------
 
 
-def _match_unit(text: str, pos: int) -> tuple[str, int] | None:
+def _match_unit(text: str, pos: int) -> tuple[str, int, bool] | None:
+    """The unit at `pos` (without an `余`/`多` inside it), where it ends, and
+    whether such an approximation word stood inside it."""
     m = _unit_pattern().match(text, pos)
     if not m:
         return None
-    unit = m.group("unit")
+    unit = m.group("unit") or m.group("magnitude") + m.group("base")
     following = text[m.end() : m.end() + 1]
     last = unit[-1]
     if following and last in NOT_A_UNIT_AFTER and following in NOT_A_UNIT_AFTER[last]:
         return None
-    return unit, m.end()
+    return unit, m.end(), bool(m.group("approx"))
 
 
 def _comparator_after(text: str, pos: int) -> tuple[str, int] | None:
@@ -169,10 +189,14 @@ def _is_excluded(text: str, start: int, end: int, number: str) -> bool:
         return True  # 〔2017〕 in a document number
     if before == "第" or (before and before.isascii() and before.isalpha()):
         return True
+    if ORDINAL_LIST_BEFORE.search(text, max(0, start - 12), start):
+        return True  # the 3 of `第2和3名`, the 6 of `第4至6名`
     if after[:1].isascii() and after[:1].isalpha() and after[:1] not in "":
         return True  # 5G, 3D
     if YEAR_LIKE.match(number) and re.match(r"\s*(年|[-—–~至]\s*(19|20)\d\d|[.\-/]\d{1,2}[.\-/])", after):
         return True
+    if NUMBERED_YEAR.match(number) and re.match(r"\s*年", after):
+        return True  # `1.2017年`: an item number before a year
     if re.match(r"\s*(月|日|号|时|点\d|届|级|次会议|周年)", after):
         return True
     if re.match(r"\+[A-Za-z\u4e00-\u9fff]", after):
@@ -210,18 +234,24 @@ def find_quantities(text: str) -> list[Quantity]:
         if infix and _match_unit(text, infix.end()):
             comparator, pos = ">=", infix.end()
         unit_match = _match_unit(text, pos)
-        # a range: `50-55%`, `50%-55%`, `3至5万人`, `10-20个百分点`
-        sep = RANGE_SEPARATOR.match(text, unit_match[1] if unit_match else pos)
+        # a range: `50-55%`, `50%-55%`, `3至5万人`, `3万至5万人`, `10-20个百分点`
+        magnitude = None if unit_match else _magnitude_pattern().match(text, pos)
+        sep = RANGE_SEPARATOR.match(text, unit_match[1] if unit_match else magnitude.end() if magnitude else pos)
         if sep and i + 1 < len(raw_numbers) and raw_numbers[i + 1].start() == sep.end():
             second = raw_numbers[i + 1]
             second_unit = _match_unit(text, second.end())
+            if magnitude and second_unit:  # both ends must carry the same magnitude
+                same = normalise_unit(second_unit[0])[1] == _units()[1][magnitude.group("magnitude")]
+                second_unit = second_unit if same else None
             if second_unit or unit_match:
                 value_max = float(second.group().replace(",", ""))
-                unit_match = second_unit or (unit_match[0], second.end())
+                unit_match = second_unit or (unit_match[0], second.end(), unit_match[2])
                 i += 1
         unit_raw = None
         if unit_match:
-            unit_raw, pos = unit_match
+            unit_raw, pos, approximate = unit_match
+            if approximate:  # `13.7万余个`
+                comparator = ">="
         after = _comparator_after(text, pos)
         if after:
             comparator, pos = after[0], after[1]
@@ -309,13 +339,16 @@ def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
     if cell_unit and YEAR_LIKE.match(number) and cell_unit.startswith("年"):
         return None
     if cell_unit:
+        approximate = _unit_pattern().fullmatch(cell_unit)
+        if approximate and approximate.group("approx"):  # `13.7万余个`
+            cell_unit, comparator = approximate.group("magnitude") + approximate.group("base"), ">="
         base, multiplier = normalise_unit(cell_unit)
         if base is None:
             return None
         unit_raw = cell_unit
     else:
         base, multiplier = normalise_unit(unit)
-        unit_raw = unit if base is not None else None
+        unit_raw = unit.strip() if unit and base is not None else None
     value = float(number.replace(",", ""))
     return Quantity(
         value=_scaled(value, multiplier),

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
 from extract.context import DocumentContext
+from extract.linking import link_indicator, load_indicators
 from extract.periods import find_period, period_years
 from extract.quantities import find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
@@ -372,6 +375,18 @@ def label_unit(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _units_by_indicator() -> dict[str, str]:
+    return {i["id"]: i.get("unit") for i in load_indicators()}
+
+
+def lexicon_unit(name: str) -> str | None:
+    """The base unit of the canonical indicator a row names, for rows whose
+    table gives no unit at all (`创业培训 | 600 | …`)."""
+    indicator = link_indicator(name)
+    return _units_by_indicator().get(indicator) if indicator else None
+
+
 def find_sub_units(rows: list[AlignedRow]) -> dict[int, str]:
     """Rows listed after a district whose values add up to the district's:
     its sub-units (a new area followed by the zones it contains). Maps row
@@ -518,7 +533,14 @@ def _cell_to_value(
         name = _column_indicator_name(column, layout)
     elif layout.regions_as_columns:
         region = column.region
-    unit_raw = q0.unit_raw or row.unit_raw or label_unit(name) or table.unit_caption or label_unit(_column_indicator_name(column, layout))
+    unit_raw = (
+        q0.unit_raw
+        or row.unit_raw
+        or label_unit(name)
+        or table.unit_caption
+        or label_unit(_column_indicator_name(column, layout))
+        or lexicon_unit(name)
+    )
     if layout.regions_as_rows and not q0.unit_raw:
         unit_raw = table.unit_caption or row.unit_raw or label_unit(name)
     q = parse_cell(cell.text, None if q0.unit_raw else unit_raw)
