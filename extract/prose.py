@@ -142,7 +142,11 @@ def _is_parameter(text: str, q: Quantity) -> bool:
     if THRESHOLD_AFTER.match(text[q.end :]):
         return True
     clause = _clause_around(text, q)
-    return bool(cue_pattern("parameter_cues").search(clause)) or bool(SCORE_EXPRESSION.search(clause))
+    return (
+        bool(cue_pattern("parameter_cues").search(clause))
+        or bool(cue_pattern("parameter_pattern").search(clause))
+        or bool(SCORE_EXPRESSION.search(clause))
+    )
 
 
 # `降低5%`, `增长9.09%`: a change, unless an average annual rate (`年均增长8%`).
