@@ -4,6 +4,6 @@
     >>> report = build("corpus", "plankb.db")   # doctest: +SKIP
 """
 
-from db.build import BuildError, BuildReport, build
+from db.builder import BuildError, BuildReport, build
 
 __all__ = ["BuildError", "BuildReport", "build"]

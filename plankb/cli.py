@@ -57,7 +57,7 @@ def build(corpus, db_path, strict, quiet):
     """
     from db import BuildError
     from db import build as build_db
-    from db.build import corpus_to_files
+    from db.builder import corpus_to_files
 
     if not corpus.is_dir():
         raise click.ClickException(f"corpus folder not found: {corpus} (give one with --corpus DIR)")
