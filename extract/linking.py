@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -117,7 +117,7 @@ def _best_keyword_match(name: str, unit_class: str | None, lexicon: _Lexicon) ->
     is_rate = bool(rules.rate_name.search(name))
     if unit_class:
         if is_rate and unit_class != "rate":
-            return None  # worded as a rate, counted in persons: uncertain
+            return None  # worded as a rate but not counted in %: uncertain
         is_rate = unit_class == "rate"
     is_flow = any(w in name for w in rules.flow_words)
     distinctive = [t for t in rules.distinctive_terms if t in name]
@@ -155,13 +155,14 @@ def _unit_class(unit: str | None) -> str | None:
     """rate, points, money, person or count; None when no unit is known."""
     if not unit:
         return None
-    unit = unicodedata.normalize("NFKC", unit).strip().lstrip("万亿千百")
+    unit = unicodedata.normalize("NFKC", unit).strip()
+    if "百分点" in unit:
+        return "points"
+    unit = unit.lstrip("万亿千百")  # magnitude prefixes: 万人 counts persons
     if not unit:
         return None
     if unit in ("%", "‰"):
         return "rate"
-    if "百分点" in unit:
-        return "points"
     if "元" in unit:
         return "money"
     return "person" if unit[0] in "人名位" else "count"
@@ -185,7 +186,7 @@ def _alternation(words) -> str:
 # ── loading and validation ───────────────────────────────────────────────────
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> _Lexicon:
     with path.open(encoding="utf-8") as f:
         data = yaml.safe_load(f)
@@ -260,8 +261,13 @@ def _validate(indicators: list, path: Path) -> None:
                 raise LexiconError(
                     f"{where}: {field} must be one of {', '.join(allowed)}, not {ind[field]!r}"
                 )
-        if (ind["measure"] == "rate") != (_unit_class(str(ind["unit"])) == "rate"):
-            raise LexiconError(f"{where}: a rate has unit '%' and only a rate has, not {ind['unit']!r}")
+        for field in ("name_zh", "name_en", "unit"):
+            if not isinstance(ind[field], str):
+                raise LexiconError(f"{where}: {field} must be a string, not {ind[field]!r}")
+        if (ind["measure"] == "rate") != (_unit_class(ind["unit"]) == "rate"):
+            raise LexiconError(
+                f"{where}: unit must be '%' for a rate and only for a rate, not {ind['unit']!r}"
+            )
         for field in ("aliases", "keywords"):
             values = ind.get(field, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
