@@ -11,9 +11,10 @@ sentence's cues, the section it stands in and the document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.context import DocumentContext
+from extract.nlp import prose_pipeline
 from extract.periods import find_years, period_of_year, period_years
 from ingest.metadata import parse_periods
 from extract.quantities import find_quantities
@@ -39,6 +40,8 @@ YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(至|到|-|—|－|~)\s*(20\d\d)\s*�
 class Sentence:
     text: str
     start: int  # offset in the document text
+    # the sentence's quantities (spans relative to `text`), when a pipeline found them
+    quantities: list[Quantity] | None = None
 
 
 @dataclass
@@ -54,21 +57,22 @@ class Candidate:
 
 
 def paragraph_to_sentences(paragraph: Paragraph) -> list[Sentence]:
-    sentences, start = [], 0
-    text = paragraph.text
-    for m in SENTENCE_END.finditer(text):
-        _append_sentence(sentences, text, start, m.end(), paragraph.start)
-        start = m.end()
-    _append_sentence(sentences, text, start, len(text), paragraph.start)
+    """The sentences of a paragraph, with their quantities, from the spaCy
+    pipeline (`extract.nlp`)."""
+    doc = prose_pipeline()(paragraph.text)
+    sentences = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        quantities = [
+            replace(span._.quantity, start=span._.quantity.start - start, end=span._.quantity.end - start)
+            for span in doc.spans["quantities"]
+            if span.start_char >= start and span.end_char <= start + len(text)
+        ]
+        sentences.append(Sentence(text, paragraph.start + start, quantities))
     return sentences
-
-
-def _append_sentence(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
-        out.append(Sentence(stripped, offset + start + lead))
 
 
 def heading_kind(text: str) -> str | None:
@@ -104,7 +108,8 @@ def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
     out = []
     dropped_end = None  # end of the last value dropped as a change or parameter
     text = sentence.text
-    for q in find_quantities(text):
+    quantities = sentence.quantities if sentence.quantities is not None else find_quantities(text)
+    for q in quantities:
         if q.unit in NON_VALUE_UNITS or (q.unit_raw and q.unit_raw in NON_VALUE_UNITS):
             continue
         if q.unit is None and q.comparator == "=":
