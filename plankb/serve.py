@@ -48,6 +48,7 @@ def make_datasette(db_path: Path, metadata_path: Path | None = None) -> Datasett
     if not metadata_path.is_file():
         raise FileNotFoundError(f"Datasette metadata not found: {metadata_path}")
     metadata = parse_metadata(metadata_path.read_text(encoding="utf-8"))
+    _disable_rich_tracebacks()
     ds = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS)
     # Datasette names a database after its file's stem; serve it as `plankb`.
     database = next(d for d in ds.databases.values() if d.path == str(db_path))
@@ -91,3 +92,14 @@ def _check_database(db_path: Path) -> None:
             conn.close()
     except sqlite3.DatabaseError as e:
         raise sqlite3.DatabaseError(f"{db_path} is not a readable SQLite database ({e}); rebuild it with `plankb build`") from e
+
+
+def _disable_rich_tracebacks() -> None:
+    """Datasette 0.65's default error handler prints every error with `rich`
+    when rich is installed (spaCy installs it). For a URL that matches no route
+    it does so outside an `except` block, where rich raises ValueError, so a
+    mistyped URL answers 500 instead of 404. Without rich, errors are handled
+    as usual (and the console is not flooded with tracebacks of 404s)."""
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
