@@ -28,7 +28,8 @@ RANGE_SEPARATOR = re.compile(r"\s*(-|—|–|~|至)\s*")
 # Between a number and its unit: `9887余万元`, `17000多家`.
 APPROXIMATE_INFIX = re.compile(r"\s*(余|多)")
 # Words that begin with a unit character but are not units after a number:
-# `3551人才计划` is a programme name, `15分钟` a duration.
+# `3551人才计划` is a programme name, `15分钟` a duration, and in
+# `2035人力资源…` the 人 belongs to 人力.
 NOT_A_UNIT_AFTER = {"人": "才员口民力", "名": "单额", "个": "人体案"}
 NAME_SUFFIX = re.compile(r"^[^，。；、\d]{0,6}?(计划|工程|行动|项目|模式|机制|体系|战略|人才|工作法|服务)")
 LIST_JOINERS = ("、", "和")
@@ -84,6 +85,8 @@ def parse_number(text: str) -> float | None:
     (1200.0, 3.8, 1200.0)
     >>> parse_number("二〇二五"), parse_number("两万"), parse_number("百分之")
     (2025.0, 20000.0, None)
+    >>> parse_number("一千二"), parse_number("十二五")
+    (1200.0, None)
     """
     if not text:
         return None

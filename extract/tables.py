@@ -37,6 +37,15 @@ YEAR_IN_HEADER = re.compile(r"(20\d\d|19\d\d)\s*年")
 POINTS_IN_LABEL = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[)）]")
 
 
+def without_padding(row: list[Cell]) -> list[Cell]:
+    """A row without the empty cells that pad it at the end: readers of
+    rectangular formats pad short rows, plain text leaves them ragged."""
+    end = len(row)
+    while end > 0 and not row[end - 1].text.strip():
+        end -= 1
+    return row[:end]
+
+
 def squash(text: str) -> str:
     """Text with all whitespace removed (`塘  沽` → `塘沽`)."""
     return WHITESPACE.sub("", text)
@@ -192,8 +201,8 @@ def table_to_layout(table: Table) -> Layout | None:
     if not data_rows:
         return None
     if header_rows:
-        primary = max(header_rows, key=lambda i: (len(table.rows[i]), -i))
-        header = [squash(c.text) for c in table.rows[primary]]
+        primary = max(header_rows, key=lambda i: (len(without_padding(table.rows[i])), -i))
+        header = [squash(c.text) for c in without_padding(table.rows[primary])]
         upper = [squash(c.text) for i in header_rows if i != primary for c in table.rows[i]]
     else:
         header, upper = [], []
@@ -279,6 +288,8 @@ def align_row(row: list[Cell], layout: Layout) -> tuple[list[Cell], list[tuple[V
     matched to the value columns' run; a leading value with no column left is
     the row's total.
     """
+    if len(row) != len(layout.header):
+        row = without_padding(row)
     if len(row) == len(layout.header):
         skip = {v.index for v in layout.value_columns} | {
             i for i, h in enumerate(layout.header) if header_pattern("rule").search(h)
@@ -323,13 +334,13 @@ def layout_to_rows(table: Table, layout: Layout) -> list[AlignedRow]:
     rows = []
     for index in range(len(layout.header_rows), len(table.rows)):
         row = table.rows[index]
-        if [squash(c.text) for c in row] == layout.header:
+        if [squash(c.text) for c in without_padding(row)] == layout.header:
             continue  # a header repeated after a page break
         label_cells, pairs, rule = align_row(row, layout)
         if layout.has_serial and label_cells and is_serial_cell(label_cells[0].text):
             label_cells = label_cells[1:]
         unit_raw = None
-        if layout.unit_column is not None and len(row) == len(layout.header):
+        if layout.unit_column is not None and len(without_padding(row)) <= len(layout.header) <= len(row):
             unit_raw = squash(row[layout.unit_column].text) or None
         texts = []
         for cell in label_cells:
@@ -486,7 +497,7 @@ def _values_in_label_cells(row: AlignedRow, table_index: int, context: DocumentC
 
     out = []
     for cell in row.cells:
-        if not cell.text or len(cell.text) > 80 or cell is row.cells[-1] and row.rule == cell.text:
+        if not cell.text or len(cell.text) > 80 or cell.text == row.rule:
             continue
         for q in find_quantities(cell.text):
             if q.unit is None or q.unit in ("分", "岁", "年") or q.start == 0:

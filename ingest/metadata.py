@@ -196,7 +196,7 @@ def parse_doc_number(s: str) -> str | None:
 # Plan periods: 十三五, 第十三个五年, or a five-year span 2016-2020年
 _PERIOD_LABEL = re.compile(r"十[一二三四五六七八九]五")
 _PERIOD_ORDINAL = re.compile(r"第(十[一二三四五六七八九]?)个五年")
-_PERIOD_SPAN = re.compile(r"((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})\s*年")
+_PERIOD_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]\s*((?:19|20)\d{2})\s*年")
 _PERIOD_NUMERALS = "一二三四五六七八九"
 
 

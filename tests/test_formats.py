@@ -152,28 +152,7 @@ def _value_key(v) -> tuple:
     return (v.value, v.unit, v.kind, v.year, v.region)
 
 
-# Seed 004's assessment tables are ragged in the text export (merged cells
-# dropped), and the extractor lines ragged rows up from the right; the fixtures
-# can only pad such rows into a rectangle, which it reads another way.
-RAGGED_SEEDS = {"004_3e7897c2aae47fa4"}
-
-
-@pytest.mark.parametrize(
-    "seed,fmt",
-    [
-        pytest.param(
-            seed,
-            fmt,
-            marks=pytest.mark.xfail(
-                seed in RAGGED_SEEDS,
-                reason="the txt table rows are ragged, the formats' grids rectangular; "
-                "the extractor reads the two differently",
-                strict=True,
-            ),
-        )
-        for seed, fmt in SEED_FILES
-    ],
-)
+@pytest.mark.parametrize("seed,fmt", SEED_FILES)
 def test_values_parity(seed, fmt):
     extract = pytest.importorskip("extract")
     if not hasattr(extract, "extract_values"):
