@@ -380,6 +380,8 @@ def paragraph_to_values(paragraph: Paragraph, context: DocumentContext, section_
     values = []
     for sentence in paragraph_to_sentences(paragraph):
         values.extend(sentence_to_values(sentence, context, section_kind))
+    for value in values:
+        value.page = paragraph.page
     return values
 
 

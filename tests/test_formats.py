@@ -391,3 +391,38 @@ def test_pdf_office_running_header_and_page_field_dropped():
     texts = [p.text for p in doc.paragraphs]
     assert len(texts) == 22 + 2 and texts[-1] == "考核结果纳入年度绩效考核。"
     assert doc.tables[0].caption == "2021年人力资源和社会保障工作考核评分表"
+
+
+# --- a mixed corpus ------------------------------------------------------------------------------
+
+
+def test_build_on_a_folder_mixing_formats(tmp_path):
+    import shutil
+    import sqlite3
+
+    from db import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "001_404ff1416955840c.txt", corpus / "tianjin_interpretation.txt")
+    shutil.copy(FORMATS / "000_ea48af81f9ea94bf.docx", corpus / "tianjin_plan.docx")
+    shutil.copy(FORMATS / "003_46fcc39df94149c6.pdf", corpus / "wuhan_plan.pdf")
+    shutil.copy(FORMATS / "004_3e7897c2aae47fa4.html", corpus / "rugao_assessment.html")
+    shutil.copy(FORMATS / "scanned.pdf", corpus / "scanned.pdf")
+    report = build(corpus, tmp_path / "plankb.db")
+    assert report.documents == 4
+    assert [(e.path, e.error_type) for e in report.errors] == [("scanned.pdf", "NeedsOCR")]
+    assert "OCR" in report.errors[0].message
+    conn = sqlite3.connect(tmp_path / "plankb.db")
+    formats = dict(conn.execute("select source_file, format from documents"))
+    assert formats == {
+        "tianjin_interpretation.txt": "txt",
+        "tianjin_plan.docx": "docx",
+        "wuhan_plan.pdf": "pdf",
+        "rugao_assessment.html": "html",
+    }
+    pages = conn.execute(
+        "select count(*), sum(v.page is not null) from indicator_values v join documents d on d.id = v.document_id where d.format = 'pdf'"
+    ).fetchone()
+    assert pages[0] > 100 and pages[0] == pages[1]
+    assert conn.execute("select count(*) from ingest_errors").fetchone()[0] == 1
