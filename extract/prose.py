@@ -223,9 +223,12 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     if previous_end and between in LIST_SEPARATORS:
         return ""  # listed after another value: the caller reuses that value's name
     after = _noun_after(text, q)
-    if after and (ACTION_VERB.search(name) or q.unit_raw in CLASSIFIERS or (q.unit == "%" and text[q.end : q.end + 1] == "的")):
+    if after and (q.unit_raw in CLASSIFIERS or (q.unit == "%" and text[q.end : q.end + 1] == "的")):
         # `培养5名管理骨干`, `27家定点医疗机构`, `70%的职工`: the indicator follows the value.
         return after
+    if after and ACTION_VERB.search(name):
+        # `扶持10万人创业`: the verb and what follows the value name it together.
+        return ACTION_VERB.search(name).group(1) + after
     if after and len(name) < 2:
         return name + after  # `扶持3万人创业`
     return name

@@ -128,3 +128,12 @@ def test_clean_name(raw, name):
 )
 def test_heading_kind(heading, kind):
     assert heading_kind(heading) == kind
+
+
+def test_action_verb_and_object_name_a_count_of_people():
+    values = values_of("“十三五”期间，全市城镇新增就业不低于 90 万人，扶持 10 万人创业，带动就业 40 万人", PLAN_13, "target")
+    assert [(v.name_raw, v.value, v.comparator) for v in values] == [
+        ("城镇新增就业", 900000, ">="),
+        ("扶持创业", 100000, "="),
+        ("带动就业", 400000, "="),
+    ]
