@@ -15,16 +15,16 @@ import json
 import os
 import re
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import sqlite_utils
 
 from db.schema import INDEXES, TABLES
 from extract import EXTRACTOR_VERSION, Extraction, extract_document
 from extract.linking import link_indicator, load_indicators
-from ingest import SUPPORTED_SUFFIXES, Document, Metadata, Table, read_document
+from ingest import SUPPORTED_SUFFIXES, Document, Metadata, read_document
 from ingest.manifest import load_manifest
 from ingest.metadata import city_info, detect_metadata
 

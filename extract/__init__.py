@@ -8,7 +8,12 @@ Extractors never write anywhere: they return `IndicatorValue`s (and `Score`s
 for assessment tables), each with the span of its number in `Document.text`.
 """
 
-from extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document, extract_values
+from extract.pipeline import (
+    EXTRACTOR_VERSION,
+    Extraction,
+    extract_document,
+    extract_values,
+)
 from extract.values import IndicatorValue, Quantity
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "IndicatorValue", "Quantity", "extract_document", "extract_values"]

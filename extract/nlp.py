@@ -11,7 +11,7 @@ sentence as spans (`doc.spans["quantities"]`, each carrying its parsed
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -38,7 +38,7 @@ def mark_quantities(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=None)
+@cache
 def prose_pipeline() -> Language:
     nlp = spacy.blank("zh")
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_FINAL})

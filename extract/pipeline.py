@@ -8,7 +8,7 @@ from extract.context import DocumentContext
 from extract.prose import heading_kind, heading_level, is_heading, paragraph_to_values
 from extract.tables import Score, table_to_values
 from extract.values import IndicatorValue
-from ingest.document import Document, Metadata, Paragraph, Table
+from ingest.document import Document, Metadata, Table
 
 # Bump when a change to the extractor changes its output: incremental builds
 # re-extract every document extracted by another version.

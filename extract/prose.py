@@ -16,13 +16,12 @@ from dataclasses import dataclass, replace
 from extract.context import DocumentContext
 from extract.nlp import prose_pipeline
 from extract.periods import find_years, period_of_year, period_years
-from ingest.metadata import parse_periods
 from extract.quantities import find_quantities
 from extract.resources import cue_pattern, load_yaml
 from extract.values import IndicatorValue, Quantity
 from ingest.document import Paragraph
+from ingest.metadata import parse_periods
 
-SENTENCE_END = re.compile(r"[。；;！？!?]")
 CLAUSE_BOUNDARY = re.compile(r"[，,：:；;。（(）)“”\"]|[、](?=[^、，。；]{0,3}$)")
 NAME_BOUNDARY = re.compile(r"[，,：:；;。（）()“”\"]")
 # Units that never measure an indicator value in these documents.
@@ -48,9 +47,6 @@ class Sentence:
 class Candidate:
     quantity: Quantity  # span relative to the sentence
     sentence: Sentence
-    name: str = ""
-    kind: str | None = None
-    year: int | None = None
 
 
 # --- sentences ---------------------------------------------------------------

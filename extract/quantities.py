@@ -12,7 +12,7 @@ exception. Units and comparator cues come from `data/units.yml` and
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from extract.resources import load_yaml
 from extract.values import Quantity
@@ -42,13 +42,13 @@ ORDINAL_LIST_BEFORE = re.compile(r"第\s*\d+\s*(?:和|、|至|到|-|—|–|~)\s
 # --- data ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _units() -> tuple[dict[str, str], dict[str, int]]:
     data = load_yaml("units.yml")
     return data["base_units"], data["magnitudes"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unit_pattern() -> re.Pattern:
     base, magnitudes = _units()
     bases = "|".join(re.escape(u) for u in sorted(base, key=len, reverse=True))
@@ -58,13 +58,13 @@ def _unit_pattern() -> re.Pattern:
     return re.compile(rf"\s{{0,2}}(?:(?P<unit>{bases})|(?P<magnitude>{mags})(?P<approx>余|多)?(?P<base>{bases}))")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _magnitude_pattern() -> re.Pattern:
     mags = "|".join(re.escape(m) for m in sorted(_units()[1], key=len, reverse=True))
     return re.compile(rf"\s{{0,2}}(?P<magnitude>{mags})")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _comparator_cues() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     data = load_yaml("comparators.yml")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -11,13 +11,13 @@ import yaml
 DATA_DIR = Path(__file__).parent / "data"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str):
     with (DATA_DIR / name).open(encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 
-@lru_cache(maxsize=None)
+@cache
 def cue_pattern(key: str) -> re.Pattern:
     """A regex matching any cue word of the list `key` in cues.yml."""
     words = load_yaml("cues.yml")[key]
@@ -26,6 +26,6 @@ def cue_pattern(key: str) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def header_pattern(key: str) -> re.Pattern:
     return re.compile(load_yaml("table_headers.yml")[key])

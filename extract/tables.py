@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from functools import lru_cache
+from functools import cache
 
 from extract.context import DocumentContext
 from extract.linking import link_indicator, load_indicators
 from extract.periods import find_period, period_years
 from extract.quantities import find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
-from extract.values import IndicatorValue, Quantity
+from extract.values import IndicatorValue
 from ingest.document import Cell, Table
 
 WHITESPACE = re.compile(r"[\s\u3000]+")
@@ -112,12 +111,6 @@ class Layout:
 
 
 # --- cells ---------------------------------------------------------------------
-
-
-def cell_quantity(text: str, unit: str | None = None) -> Quantity | None:
-    if not text or SERIAL_VALUE.match(text.strip()) and unit is None and False:
-        return None
-    return parse_cell(text, unit)
 
 
 def is_value_cell(text: str) -> bool:
@@ -386,7 +379,7 @@ def label_unit(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _units_by_indicator() -> dict[str, str]:
     return {i["id"]: i.get("unit") for i in load_indicators()}
 
@@ -413,7 +406,7 @@ def find_sub_units(rows: list[AlignedRow]) -> dict[int, str]:
                 break
             if _sums_to(numbers[i], children):
                 for k in range(i + 1, j + 1):
-                    parents[rows[k].index] = squash(rows[i].raw_label)
+                    parents[rows[k].index] = squash(row.raw_label)
                 break
     return parents
 
@@ -509,7 +502,7 @@ def _values_in_label_cells(row: AlignedRow, table_index: int, context: DocumentC
             out.append(
                 IndicatorValue(
                     name_raw=name, value=q.value, value_max=q.value_max, unit=q.unit, unit_raw=q.unit_raw,
-                    comparator=q.comparator, value_raw=q.raw, kind="target" if context.doc_type != "five_year_plan" else "target",
+                    comparator=q.comparator, value_raw=q.raw, kind="target",
                     period=context.target_period, year=context.target_year, evidence=evidence,
                     char_start=cell.start + q.start, char_end=cell.start + q.end, source="table",
                     table_index=table_index, row_index=row.index,

@@ -7,6 +7,7 @@ One module per format (`txt`, `docx`, `pdf`, `html`), each with
 `read(path) -> Document`; `read_document` picks the reader by content.
 """
 
+from ingest.dispatch import SUPPORTED_SUFFIXES, read_document, sniff_format
 from ingest.document import (
     Cell,
     Document,
@@ -17,9 +18,9 @@ from ingest.document import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from ingest.dispatch import SUPPORTED_SUFFIXES, read_document, sniff_format
 
 __all__ = [
+    "SUPPORTED_SUFFIXES",
     "Cell",
     "Document",
     "Metadata",
@@ -28,7 +29,6 @@ __all__ = [
     "Table",
     "UnreadableDocument",
     "UnsupportedFormat",
-    "SUPPORTED_SUFFIXES",
     "read_document",
     "sniff_format",
 ]

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from ingest.document import Block, Document, Paragraph, UnreadableDocument
-from ingest.docx import collapse_whitespace, grid_to_blocks, join_lines, lay_out
+from ingest.layout import collapse_whitespace, grid_to_blocks, join_lines, lay_out
 from ingest.structure import attach_captions
 
 # --- decoding ---------------------------------------------------------------------

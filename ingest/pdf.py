@@ -35,7 +35,7 @@ from ingest.document import (
     Paragraph,
     UnreadableDocument,
 )
-from ingest.docx import WIDE, grid_to_blocks, join_lines, lay_out
+from ingest.layout import WIDE, grid_to_blocks, join_lines, lay_out
 from ingest.structure import attach_captions
 
 # Fake-bold copies sit within a point of the original; identical glyphs set side
