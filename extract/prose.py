@@ -273,39 +273,59 @@ def listed_groups(text: str, quantities: list[Quantity]) -> list[list[int]]:
 
 
 LIST_SEPARATORS = ("、", "和", "及", "与")
+SHARE_WORDS = ("占", "占比", "占到", "约占")
 
 
 def enumeration_names(text: str, quantities: list[Quantity]) -> dict[int, str]:
     """Names for the values of an enumeration, by index of the value:
     `A、B、C参保人数分别达到x、y、z` or `A和B参保率达到x和y`; each item before
-    the values names the value in the same position."""
+    the values names the value in the same position. A later list of as many
+    values under one name (`…，新增参保人数为p、q、r`) takes the same items:
+    `A新增参保人数`, `B新增参保人数`, …"""
     names: dict[int, str] = {}
+    items_before: list[str] = []
     for group in listed_groups(text, quantities):
         if len(group) < 2:
             continue
         first = quantities[group[0]]
         subject = BRACKETED.sub("", re.sub(r"[“”\"]", "", _clause_before(text, first)))
         subject = re.split(r"分别|均", subject)[0] if re.search(r"分别|均", subject) else subject
-        items = [i for i in ENUMERATION_SPLIT.split(subject) if i.strip()]
+        items = [clean_name(i) for i in ENUMERATION_SPLIT.split(subject) if i.strip()]
+        if len(items) == 1 and len(items_before) == len(group):
+            for item, index in zip(items_before, group):
+                names[index] = item + items[0]
+            continue
         if len(items) != len(group):
             continue
         suffix = _shared_suffix(items)
-        for item, index in zip(items, group):
-            name = clean_name(item)
-            if suffix and not name.endswith(suffix):
-                name += suffix
-            names[index] = name
+        bases = [item[: -len(suffix)] if suffix and item.endswith(suffix) else item for item in items]
+        joined = [_join_suffix(base, suffix) for base in bases]
+        names.update(zip(group, joined))
+        items_before = [_strip_measure(name) for name in joined]
     return names
+
+
+def _join_suffix(item: str, suffix: str) -> str:
+    """`工伤保险` + `保险参保人数` → `工伤保险参保人数`: overlapping words once."""
+    for k in range(len(suffix), 0, -1):
+        if item.endswith(suffix[:k]):
+            return item + suffix[k:]
+    return item + suffix
 
 
 def _shared_suffix(items: list[str]) -> str:
     """The head noun that the last item of `养老、医疗、失业保险人数` carries for
-    all: what the last item has beyond the length of the item before it."""
-    last, previous = clean_name(items[-1]), clean_name(items[-2])
-    if len(last) <= len(previous) + 1:
-        return ""
-    suffix = last[len(previous) :]
-    return suffix if any(suffix.endswith(s) for s in load_yaml("cues.yml")["enumeration_suffixes"]) else ""
+    all: the longest known enumeration suffix the last item ends with."""
+    last = items[-1]
+    for suffix in sorted(load_yaml("cues.yml")["enumeration_suffixes"], key=len, reverse=True):
+        if last.endswith(suffix) and len(last) > len(suffix) and not items[0].endswith(suffix):
+            return suffix
+    return ""
+
+
+def _strip_measure(item: str) -> str:
+    # `养老保险` from `养老保险参保人员总数`: the item without what it counts.
+    return re.sub(r"(参保人员总数|参保人员|参保人数|人数|总数)$", "", item)
 
 
 # --- kind, period, year ------------------------------------------------------------
@@ -403,6 +423,8 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
             name = values[-1].name_raw  # `A从x提高到y`: y is A too
         if not name and values:
             name = values[-1].name_raw
+        elif name in SHARE_WORDS and values:
+            name = values[-1].name_raw + "占比"  # `…的有10718家，占95.36%`
         year = year_list.get(i) or year_for(text, q)
         if is_to_value and year is not None and year == values[-1].year and year_list.get(i) is None:
             year = None  # `从2012年的x提高到y`: 2012 is x's year, not y's

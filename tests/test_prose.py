@@ -137,3 +137,32 @@ def test_action_verb_and_object_name_a_count_of_people():
         ("扶持创业", 100000, "="),
         ("带动就业", 400000, "="),
     ]
+
+
+def test_a_second_list_under_one_name_takes_the_items_of_the_first():
+    text = "全市养老保险、医疗保险、失业保险参保人员总数分别达到73.66、94.9、21.09万人,新增参保人数为17911、5834、8148人"
+    values = values_of(text, PLAN_13, "actual")
+    assert [v.name_raw for v in values] == [
+        "养老保险参保人员总数",
+        "医疗保险参保人员总数",
+        "失业保险参保人员总数",
+        "养老保险新增参保人数",
+        "医疗保险新增参保人数",
+        "失业保险新增参保人数",
+    ]
+
+
+def test_enumeration_suffix_is_joined_without_repeating_words():
+    text = "全市基本养老保险、基本医疗保险、失业保险和城乡居民养老保险参保人数分别达到 431 万人、625 万人、208 万人和 100 万人"
+    values = values_of(text, PLAN_13, "target")
+    assert [v.name_raw for v in values] == [
+        "基本养老保险参保人数",
+        "基本医疗保险参保人数",
+        "失业保险参保人数",
+        "城乡居民养老保险参保人数",
+    ]
+
+
+def test_a_share_is_named_after_the_count_before_it():
+    values = values_of("其中建立职工代表大会制度的单位有10718家，占95.36%", PLAN_13, "actual")
+    assert values[1].name_raw == values[0].name_raw + "占比" and values[1].value == 95.36
