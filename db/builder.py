@@ -269,7 +269,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             {
                 "id": ids["value"],
                 "document_id": document_id,
-                "indicator_id": link_indicator(v.name_raw, v.unit),
+                "indicator_id": v.indicator_id,
                 "name_raw": v.name_raw,
                 "region": v.region,
                 "parent_region": v.parent_region,

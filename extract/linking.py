@@ -272,3 +272,33 @@ def _validate(indicators: list, path: Path) -> None:
             values = ind.get(field, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
                 raise LexiconError(f"{where}: {field} must be a list of non-empty strings")
+
+
+# Words that name the scheme or population a bare measure (`参保人数`,
+# `新增参保人数`) is about; the nearest one before the value gives the context.
+CONTEXT_TERMS = re.compile(
+    r"(基本养老保险|养老保险|基本医疗保险|医疗保险|失业保险|工伤保险|生育保险|社会保险|"
+    r"专业技术人员|专业技术人才|高技能人才|技能人才|公务员|高校毕业生|农民工|退休人员|社会保障卡|"
+    r"实地稽核|稽核|欠薪案件|劳动人事争议案件|基层工会|紧缺人才|引进)"
+)
+
+
+def link_in_context(name_raw: str, unit: str | None, context_before: str = "", parent_name: str | None = None) -> str | None:
+    """Link a name, and when it is too bare to link alone (`其中：企业职工`,
+    `全市参保人数`), link it with its parent row's name or the nearest scheme
+    named before it in the sentence.
+
+    >>> link_in_context("参保人数", "人", "不断扩大失业保险覆盖范围，全市") == link_indicator("失业保险参保人数", "人")
+    True
+    """
+    found = link_indicator(name_raw, unit)
+    if found or not name_raw:
+        return found
+    if parent_name:
+        found = link_indicator(parent_name + name_raw, unit)
+        if found:
+            return found
+    terms = CONTEXT_TERMS.findall(context_before)
+    if terms and terms[-1] not in name_raw:
+        return link_indicator(terms[-1] + name_raw, unit)
+    return None

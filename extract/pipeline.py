@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.context import DocumentContext
+from extract.linking import link_in_context
 from extract.prose import heading_kind, heading_level, is_heading, paragraph_to_values
 from extract.tables import Score, table_to_values
 from extract.values import IndicatorValue
@@ -50,7 +51,19 @@ def extract_document(document: Document, metadata: Metadata | None = None) -> Ex
         kinds = [k for _, k in sorted(section_kinds.items()) if k]
         section_kind = kinds[-1] if kinds else default_kind(context)
         out.values.extend(paragraph_to_values(block, context, section_kind))
+    link_values(document, out.values)
     return out
+
+
+def link_values(document: Document, values: list[IndicatorValue]) -> None:
+    """Set each value's canonical indicator, using its parent row or the
+    sentence before it when its own name is too bare to link."""
+    for value in values:
+        before = ""
+        if value.source == "prose" and value.char_start is not None:
+            window = document.text[max(0, value.char_start - 200) : value.char_start]
+            before = window.rsplit("。", 1)[-1]
+        value.indicator_id = link_in_context(value.name_raw, value.unit, before, value.parent_name)
 
 
 def extract_values(document: Document, metadata: Metadata | None = None) -> list[IndicatorValue]:

@@ -51,4 +51,5 @@ class IndicatorValue:
     parent_name: str | None = None  # for 其中 sub-rows: the row they belong to
     parent_region: str | None = None  # for sub-units listed after their district
     column_header: str | None = None
+    indicator_id: str | None = None  # canonical indicator, set by linking
     extra: dict = field(default_factory=dict)
