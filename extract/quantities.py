@@ -322,6 +322,8 @@ def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
     if not text:
         return None
     cleaned = text.translate(FULLWIDTH).strip().strip("\u3000")
+    # `[100]`: a five-year cumulative figure, bracketed in indicator tables.
+    cleaned = re.sub(r"^[\[［【](.*)[\]］】]$", r"\1", cleaned).strip()
     if not cleaned or not any(ch.isdigit() for ch in cleaned):
         return None
     m = CELL.match(cleaned)

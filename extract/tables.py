@@ -19,7 +19,7 @@ from functools import cache
 
 from extract.context import DocumentContext
 from extract.linking import link_indicator, load_indicators
-from extract.periods import find_period, period_years
+from extract.periods import find_period, period_of_year, period_years
 from extract.quantities import find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
 from extract.values import IndicatorValue
@@ -551,8 +551,8 @@ def _cell_to_value(
     if q is None:
         return None
     kind = column.kind or layout.caption_kind or "target"
-    period = column.period or layout.caption_period
     year = column.year or layout.caption_year
+    period = column.period or _period_for_year(year, kind, layout.caption_period)
     if period is None and year is None:
         period = context.target_period if kind == "target" else context.review_period
     if year is None:
@@ -574,6 +574,19 @@ def _cell_to_value(
         source="table",
         column_header=column.header,
     )
+
+
+def _period_for_year(year: int | None, kind: str, caption_period: str | None) -> str | None:
+    """The plan period of a column that names only a year: the caption's period
+    when the year falls in it (`2025年目标` under a 十四五 caption); for an
+    achieved value of an earlier year (`2020年基期`), the period it ends."""
+    if year is None:
+        return caption_period
+    if caption_period:
+        first, last = period_years(caption_period)
+        if first <= year <= last:
+            return caption_period
+    return period_of_year(year) if kind == "actual" else None
 
 
 def _column_indicator_name(column: ValueColumn, layout: Layout) -> str:

@@ -140,3 +140,25 @@ def test_ragged_rows_align_from_the_right():
         ("困难人员", "乙镇", 2),
     ]
     assert all(v.unit == "人" for v in values)
+
+
+FOURTEENTH_PLAN_TABLE = (
+    "专栏1 “十四五”时期人力资源和社会保障事业发展主要指标\n"
+    "序号\t指标名称\t单位\t2020年基期\t2025年目标\t属性\n"
+    "1\t城镇新增就业人数\t万人\t[26.2]\t[100]\t预期性\n"
+    "2\t城镇调查失业率\t%\t—\t<5.5\t预期性\n"
+    "3\t基本养老保险参保率\t%\t95\t>95\t预期性\n"
+    "注：[ ]内为五年累计数。\n"
+)
+
+
+def test_base_year_and_target_year_columns_with_cumulative_brackets():
+    doc = text_to_document(FOURTEENTH_PLAN_TABLE)
+    values, _ = table_to_values(doc.tables[0], 0, DocumentContext(doc_type="five_year_plan", period="十四五"))
+    assert [(v.name_raw, v.value, v.comparator, v.kind, v.period, v.year) for v in values] == [
+        ("城镇新增就业人数", 262000, "=", "actual", "十三五", 2020),
+        ("城镇新增就业人数", 1000000, "=", "target", "十四五", 2025),
+        ("城镇调查失业率", 5.5, "<=", "target", "十四五", 2025),
+        ("基本养老保险参保率", 95, "=", "actual", "十三五", 2020),
+        ("基本养老保险参保率", 95, ">=", "target", "十四五", 2025),
+    ]
