@@ -279,7 +279,8 @@ def _validate(indicators: list, path: Path) -> None:
 CONTEXT_TERMS = re.compile(
     r"(基本养老保险|养老保险|基本医疗保险|医疗保险|失业保险|工伤保险|生育保险|社会保险|"
     r"专业技术人员|专业技术人才|高技能人才|技能人才|公务员|高校毕业生|农民工|退休人员|社会保障卡|"
-    r"实地稽核|稽核|欠薪案件|劳动人事争议案件|基层工会|紧缺人才|引进)"
+    r"实地稽核|稽核|欠薪案件|欠薪|劳动人事争议案件|劳动人事争议|基层工会|工会|紧缺人才|引进|大病保险|"
+    r"职工基本医疗保险|居民基本医疗保险|基金)"
 )
 
 
@@ -298,7 +299,12 @@ def link_in_context(name_raw: str, unit: str | None, context_before: str = "", p
         found = link_indicator(parent_name + name_raw, unit)
         if found:
             return found
-    terms = CONTEXT_TERMS.findall(context_before)
-    if terms and terms[-1] not in name_raw:
-        return link_indicator(terms[-1] + name_raw, unit)
+    # The nearest term first; `其中高级6337人` after `专业技术人员`: the term
+    # qualifies the name either way round.
+    for term in reversed(CONTEXT_TERMS.findall(context_before)):
+        if term in name_raw:
+            continue
+        found = link_indicator(term + name_raw, unit) or link_indicator(name_raw + term, unit)
+        if found:
+            return found
     return None
