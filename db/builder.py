@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db.checks import write_checks
+from db.names import write_indicator_names
 from db.schema import INDEXES, TABLES
+from db.search import index_for_search
+from db.views import create_views
 from extract import EXTRACTOR_VERSION, Extraction, extract_document
 from extract.linking import link_indicator, load_indicators
 from ingest import SUPPORTED_SUFFIXES, Document, Metadata, read_document
@@ -59,6 +64,8 @@ class BuildReport:
     without_values: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    reused: int = 0  # documents taken from the build cache instead of read again
+    up_to_date: bool = False  # nothing changed: the database was left as it was
 
 
 class BuildError(Exception):
@@ -130,23 +137,45 @@ def files_to_records(
     report: BuildReport,
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
+    workers: int | None = 1,
+    cache=None,
+    scheduler: str | None = None,
 ) -> Iterable[DocumentRecord]:
-    for path in files:
-        try:
-            yield file_to_record(path, corpus_dir, overrides)
-        except Exception as e:
-            error = FileError(
-                path=path.relative_to(corpus_dir).as_posix(),
-                stage=getattr(e, "stage", "read"),
-                error_type=type(e).__name__,
-                message=_error_message(e, path),
-            )
-            if strict:
-                raise BuildError(f"{error.path}: {error.stage} failed: {error.error_type}: {error.message}") from e
-            report.errors.append(error)
-        finally:
-            if progress:
-                progress(path)
+    """The record of every file that could be read, in the order of `files`
+    whatever order they are extracted in (`db.parallel`): in this process, in
+    `workers` processes, or on the Dask cluster at `scheduler`; files that
+    `cache` (a `db.cache.BuildCache`) holds are not read again. A failed file
+    goes to `report.errors`, or stops the build when `strict`."""
+    from db.parallel import outcomes_in_order
+
+    outcomes = outcomes_in_order(list(files), corpus_dir, overrides, workers, cache, scheduler)
+    try:
+        for path, outcome in outcomes:
+            try:
+                if isinstance(outcome, FileError):
+                    if strict:
+                        raise BuildError(f"{outcome.path}: {outcome.stage} failed: {outcome.error_type}: {outcome.message}")
+                    report.errors.append(outcome)
+                else:
+                    yield outcome
+            finally:
+                if progress:
+                    progress(path)
+    finally:
+        outcomes.close()  # stops the workers when the build stops early
+
+
+def file_to_outcome(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRecord | FileError:
+    """`file_to_record`, with a failure returned as the file's `FileError`."""
+    try:
+        return file_to_record(path, corpus_dir, overrides)
+    except Exception as e:  # any failure is this file's failure only
+        return FileError(
+            path=path.relative_to(corpus_dir).as_posix(),
+            stage=getattr(e, "stage", "read"),
+            error_type=type(e).__name__,
+            message=_error_message(e, path),
+        )
 
 
 def _error_message(e: Exception, path: Path) -> str:
@@ -335,7 +364,13 @@ def _write_regions(db: sqlite_utils.Database, city: str | None, values) -> None:
     for v in values:
         if v.region and (city, v.region) not in seen:
             seen[(city, v.region)] = v.parent_region
-    existing = {(r["city"], r["name"]) for r in db["regions"].rows} if seen else set()
+    # Look up only this document's regions (index on city, name): reading every
+    # region for every document made a build quadratic in the corpus size.
+    names = [name for _, name in seen]
+    existing = {
+        (city, name)
+        for (name,) in db.execute(f"select name from regions where city is ? and name in ({', '.join('?' * len(names))})", [city, *names])
+    } if seen else set()
     db["regions"].insert_all(
         {"city": city, "name": name, "parent": parent, "level": region_level(name)}
         for (city, name), parent in seen.items()
@@ -356,8 +391,8 @@ def write_build_info(db: sqlite_utils.Database, report: BuildReport, corpus_dir:
 
 
 def enable_search(db: sqlite_utils.Database) -> None:
-    db["paragraphs"].enable_fts(["text"], create_triggers=False, replace=True)
-    db["indicator_values"].enable_fts(["name_raw", "evidence"], create_triggers=False, replace=True)
+    # Chinese is segmented for the index (and, in the site, the query): db/search.py.
+    index_for_search(db)
 
 
 # --- build -------------------------------------------------------------------------
@@ -368,21 +403,41 @@ def build(
     db_path: str | Path = "plankb.db",
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
+    workers: int | None = 1,
+    cache: bool = False,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Build the database from every supported file in the corpus folder.
 
     The database is written to a temporary file beside `db_path` and moved
     over it only when complete: a failed or killed build leaves the previous
     database as it was.
+
+    `workers` processes read and extract the files (None: one per CPU), or
+    the workers of the Dask cluster at `scheduler`; the database is the same
+    either way. With `cache`, what each file extracted to is kept beside the
+    database (`db.cache`): the next build reads only files that changed, and
+    does nothing at all when nothing did.
     """
     corpus_dir, db_path = Path(corpus_dir), Path(db_path)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     report = BuildReport(db_path=db_path)
+    fingerprint = None
+    if cache:
+        from db.cache import build_fingerprint, up_to_date
+
+        fingerprint = build_fingerprint(corpus_dir)
+        summary = up_to_date(corpus_dir, db_path)
+        if summary is not None and not (strict and summary["errors"]):
+            return _report_from_summary(db_path, summary)
     overrides = load_manifest(corpus_dir)
     files = corpus_to_files(corpus_dir)
+    build_cache = _open_cache(db_path, corpus_dir, overrides) if cache else None
+    records = None
     tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp_path.unlink(missing_ok=True)
+    remove_stale_temp_files(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite_utils.Database(tmp_path)
@@ -393,7 +448,8 @@ def build(
         ids = {"table": 0, "paragraph": 0, "value": 0, "score": 0}
         by_hash: dict[str, int] = {}
         with db.conn:
-            for record in files_to_records(files, corpus_dir, overrides, report, strict, progress):
+            records = files_to_records(files, corpus_dir, overrides, report, strict, progress, workers, build_cache, scheduler)
+            for record in records:
                 if record.sha256 in by_hash:
                     _add_other_path(db, by_hash[record.sha256], record.source_file)
                     report.duplicates.append((record.source_file, record.sha256))
@@ -408,14 +464,93 @@ def build(
             db["ingest_errors"].insert_all(dataclasses.asdict(e) for e in report.errors)
             write_build_info(db, report, corpus_dir)
         enable_search(db)
+        write_checks(db)
+        create_views(db)
+        write_indicator_names(db)
         db.conn.execute("PRAGMA journal_mode = DELETE")
         db.conn.commit()
         db.conn.execute("VACUUM")
         db.close()
         os.replace(tmp_path, db_path)
+        if build_cache is not None:
+            report.reused = build_cache.hits
+            build_cache.finish(files, db_path, _report_summary(report), fingerprint)
     finally:
+        if records is not None:
+            records.close()  # a failed write stops the workers at once
         tmp_path.unlink(missing_ok=True)
+        if build_cache is not None:
+            build_cache.close()
     return report
+
+
+def _open_cache(db_path: Path, corpus_dir: Path, overrides: dict):
+    from db.cache import BuildCache
+
+    return BuildCache(db_path, corpus_dir, overrides)
+
+
+def _report_summary(report: BuildReport) -> dict:
+    """What a skipped build reports: the counts of the build that made the database."""
+    return {
+        "documents": report.documents,
+        "values": report.values,
+        "by_format": report.by_format,
+        "without_values": report.without_values,
+        "errors": [dataclasses.asdict(e) for e in report.errors],
+        "duplicates": report.duplicates,
+    }
+
+
+def _report_from_summary(db_path: Path, summary: dict) -> BuildReport:
+    return BuildReport(
+        db_path=db_path,
+        documents=summary["documents"],
+        values=summary["values"],
+        by_format=summary["by_format"],
+        without_values=summary["without_values"],
+        errors=[FileError(**e) for e in summary["errors"]],
+        duplicates=[tuple(d) for d in summary["duplicates"]],
+        reused=summary["documents"],
+        up_to_date=True,
+    )
+
+
+STALE_AFTER_S = 24 * 3600
+
+
+def remove_stale_temp_files(db_path: Path) -> list[Path]:
+    """Remove the temporary files (`.NAME.PID.tmp`, and its `-journal`) that
+    killed builds left beside the database: those whose build process is gone,
+    or that nothing has written to for a day. A build still running keeps its
+    file. Returns the removed paths."""
+    pattern = re.compile(rf"^\.{re.escape(db_path.name)}\.(\d+)\.tmp(-journal)?$")
+    removed = []
+    for path in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+        m = pattern.match(path.name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            idle = time.time() - path.stat().st_mtime
+            if _process_running(int(m.group(1))) and idle < STALE_AFTER_S:
+                continue
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:  # its build finished or removed it meanwhile
+            pass
+    return removed
+
+
+def _process_running(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _add_other_path(db: sqlite_utils.Database, document_id: int, path: str) -> None:

@@ -141,6 +141,41 @@ TABLES: dict[str, dict] = {
             ("table_id", "source_tables", "id"),
         ],
     },
+    "checks": {  # written by db/checks.py
+        "columns": {
+            "id": int,
+            "document_id": int,
+            "table_id": int,
+            "indicator": str,
+            "indicator_id": str,
+            "kind": str,
+            "period": str,
+            "year": int,
+            "region": str,
+            "part_name": str,
+            "check_type": str,
+            "expected": float,
+            "actual": float,
+            "difference": float,
+            "tolerance": float,
+            "ok": int,
+            "n_parts": int,
+            "unit": str,
+            "total_value_id": int,
+            "part_value_ids": str,  # JSON list of indicator_values ids
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("table_id", "source_tables", "id"),
+            ("indicator_id", "indicators", "id"),
+            ("total_value_id", "indicator_values", "id"),
+        ],
+    },
+    "indicator_names": {  # written by db/names.py: finds values by part of a name without a full scan
+        "columns": {"name_raw": str, "n_values": int, "n_documents": int},
+        "pk": "name_raw",
+    },
     "ingest_errors": {
         "columns": {"id": int, "path": str, "stage": str, "error_type": str, "message": str},
         "pk": "id",
@@ -160,5 +195,6 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("source_tables", ["document_id", "seq"]),
     ("scores", ["document_id"]),
     ("documents", ["city", "period", "year"]),
+    ("documents", ["source_file"]),  # document_values looks a document up by its path
     ("regions", ["city", "name"]),
 ]

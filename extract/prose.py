@@ -11,6 +11,7 @@ sentence's cues, the section it stands in and the document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from extract.context import DocumentContext
@@ -54,21 +55,46 @@ class Candidate:
 
 def paragraph_to_sentences(paragraph: Paragraph) -> list[Sentence]:
     """The sentences of a paragraph, with their quantities, from the spaCy
-    pipeline (`extract.nlp`)."""
-    doc = prose_pipeline()(paragraph.text)
+    pipeline (`extract.nlp`). A very long paragraph (a whole file on one line)
+    goes through the pipeline in pieces cut at sentence ends, so that time and
+    memory stay linear in its length."""
     sentences = []
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if not text:
-            continue
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        quantities = [
-            replace(span._.quantity, start=span._.quantity.start - start, end=span._.quantity.end - start)
-            for span in doc.spans["quantities"]
-            if span.start_char >= start and span.end_char <= start + len(text)
-        ]
-        sentences.append(Sentence(text, paragraph.start + start, quantities))
+    for offset, piece in _pieces(paragraph.text):
+        doc = prose_pipeline()(piece)
+        marked = [(span.start_char, span.end_char, span._.quantity) for span in doc.spans["quantities"]]
+        starts = [m[0] for m in marked]
+        for sent in doc.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            quantities, i = [], bisect_left(starts, start)
+            while i < len(marked) and marked[i][0] < start + len(text):
+                span_end, quantity = marked[i][1], marked[i][2]
+                if span_end <= start + len(text):
+                    quantities.append(replace(quantity, start=quantity.start - start, end=quantity.end - start))
+                i += 1
+            sentences.append(Sentence(text, paragraph.start + offset + start, quantities))
     return sentences
+
+
+MAX_PIECE = 100_000  # characters of a paragraph given to the pipeline at once
+# A sentence end and the punctuation after it, which the sentencizer keeps in
+# the same sentence (`。”`, `。“`).
+PIECE_END = re.compile(r"[。；;！!？?][^\w\s]*")
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """`text` cut after the last sentence end before every `MAX_PIECE`
+    characters (hard cut where a piece has none), with each piece's offset."""
+    pieces, offset = [], 0
+    while len(text) - offset > MAX_PIECE:
+        ends = [m.start() for m in PIECE_END.finditer(text, offset + MAX_PIECE // 2, offset + MAX_PIECE)]
+        cut = PIECE_END.match(text, ends[-1]).end() if ends else offset + MAX_PIECE
+        pieces.append((offset, text[offset:cut]))
+        offset = cut
+    pieces.append((offset, text[offset:]))
+    return pieces
 
 
 def heading_kind(text: str) -> str | None:

@@ -6,6 +6,7 @@ import importlib
 from pathlib import Path
 
 from ingest.document import Document, UnreadableDocument, UnsupportedFormat
+from ingest.traditional import document_to_simplified, looks_traditional
 
 SUPPORTED_SUFFIXES = {
     ".txt": "txt",
@@ -41,7 +42,8 @@ def read_document(path: str | Path) -> Document:
     """Read one file into a `Document` with the reader for its format.
 
     Raises `UnsupportedFormat` or `UnreadableDocument` (with the path and the
-    reason) rather than returning a half-read document.
+    reason) rather than returning a half-read document. A document written in
+    traditional characters comes back in simplified ones (`ingest.traditional`).
     """
     path = Path(path)
     try:
@@ -51,4 +53,8 @@ def read_document(path: str | Path) -> Document:
         raise UnreadableDocument(f"{path}: cannot open file: {e.strerror or e}") from e
     fmt = sniff_format(path, head)
     reader = importlib.import_module(f"ingest.{fmt}")
-    return reader.read(path)
+    document = reader.read(path)
+    if not document.text.strip():
+        raise UnreadableDocument(f"{path}: no text in the {fmt} file (an empty document)")
+    # Traditional characters are read as simplified, offsets unchanged.
+    return document_to_simplified(document) if looks_traditional(document.text) else document

@@ -59,6 +59,8 @@ def docx_to_body(path: Path) -> etree._Element:
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise UnreadableDocument(f"{path}: not a readable .docx (corrupt or not a Word file): {e}") from e
     except Exception as e:  # python-docx raises its own PackageNotFoundError among others
+        if type(e).__name__ == "PackageNotFoundError" and path.is_file():
+            raise UnreadableDocument(f"{path}: not a .docx: not a zip archive (truncated, or not a Word file)") from e
         raise UnreadableDocument(f"{path}: cannot open as .docx: {type(e).__name__}: {e}") from e
     return document.element.body
 

@@ -22,6 +22,7 @@ from lxml import etree
 from ingest.document import Block, Document, Paragraph, UnreadableDocument
 from ingest.layout import collapse_whitespace, grid_to_blocks, join_lines, lay_out
 from ingest.structure import attach_captions
+from ingest.txt import looks_binary
 
 # --- decoding ---------------------------------------------------------------------
 
@@ -133,6 +134,8 @@ def read(path: Path) -> Document:
     except OSError as e:
         raise UnreadableDocument(f"{path}: cannot read file: {e.strerror or e}") from e
     text, encoding = bytes_to_text(data)
+    if looks_binary(text):
+        raise UnreadableDocument(f"{path}: binary content, not a web page (is the file a renamed archive or image?)")
     root = text_to_tree(text, path)
     drop_noise(root)
     blocks = element_to_blocks(main_content(root))

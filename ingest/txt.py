@@ -146,10 +146,10 @@ def split_cells(line: Line) -> list[Cell]:
 
 
 def _cell_from_piece(piece: str, offset: int) -> Cell:
-    stripped = piece.strip(" \u3000\t")
+    stripped = piece.strip()  # any whitespace: spaces, U+3000, no-break spaces, form feeds
     if not stripped:
         return Cell("", offset, offset)
-    lead = len(piece) - len(piece.lstrip(" \u3000\t"))
+    lead = len(piece) - len(piece.lstrip())
     start = offset + lead
     return Cell(stripped, start, start + len(stripped))
 
@@ -192,9 +192,10 @@ class _TableBuilder:
             self.rows.append([])
 
     def add_cells(self, cells: list[Cell], line: Line) -> None:
+        if not any(self.rows):  # the table's first cells (`new_row` may have opened an empty row)
+            self.start = line.start
         if not self.rows:
             self.rows.append([])
-            self.start = line.start
         self.rows[-1].extend(cells)
         self.end = line.start + len(line.text.rstrip())
 

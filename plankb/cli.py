@@ -46,28 +46,49 @@ def cli():
 @db_option
 @click.option("--strict", is_flag=True, help="Stop at the first file that fails instead of recording it and going on.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(corpus, db_path, strict, quiet):
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that read and extract the files [default: one per CPU]; 1 builds in this process.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Extract on the workers of the Dask cluster at ADDRESS (tcp://host:8786); "
+                   "the corpus must be on a path every worker can read.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse what unchanged files extracted to last time (kept in NAME.cache.db beside the database); "
+                   "--no-cache reads every file again.")
+def build(corpus, db_path, strict, quiet, workers, scheduler, cache):
     """Read every document under the corpus folder, extract its values and
     write the database (atomically: the old database stays until the new one
-    is complete).
+    is complete). Files are read in parallel; a rebuild reads only the files
+    that changed, and does nothing when nothing did.
 
     Example:
 
-        plankb build --corpus corpus --db plankb.db
+        plankb build --corpus corpus --db plankb.db --workers 4
     """
+    if not corpus.is_dir():
+        raise click.ClickException(f"corpus folder not found: {corpus} (give one with --corpus DIR)")
+    if workers is not None and scheduler:
+        raise click.UsageError("--workers and --scheduler exclude each other: with --scheduler the cluster's workers extract.")
+    if cache:
+        from db.cache import up_to_date  # imports neither spaCy nor the readers
+
+        summary = up_to_date(corpus, db_path)
+        if summary is not None and not (strict and summary["errors"]):
+            print_up_to_date(db_path, summary)
+            if summary["errors"]:
+                sys.exit(1)
+            return
     from db import BuildError
     from db import build as build_db
     from db.builder import corpus_to_files
 
-    if not corpus.is_dir():
-        raise click.ClickException(f"corpus folder not found: {corpus} (give one with --corpus DIR)")
     n_files = len(corpus_to_files(corpus))
+    options = {"strict": strict, "workers": workers, "cache": cache, "scheduler": scheduler}
     try:
         if quiet or n_files == 0:
-            report = build_db(corpus, db_path, strict=strict)
+            report = build_db(corpus, db_path, **options)
         else:
             with click.progressbar(length=n_files, label="Building", file=sys.stderr, show_pos=True) as bar:
-                report = build_db(corpus, db_path, strict=strict, progress=lambda _path: bar.update(1))
+                report = build_db(corpus, db_path, progress=lambda _path: bar.update(1), **options)
     except BuildError as e:
         raise click.ClickException(str(e))
     print_summary(report)
@@ -75,9 +96,21 @@ def build(corpus, db_path, strict, quiet):
         sys.exit(1)
 
 
+def print_up_to_date(db_path, summary: dict) -> None:
+    formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(summary["by_format"].items())) or "none"
+    click.echo(f"{db_path} is up to date: {summary['documents']} documents ({formats}), {summary['values']} values; "
+               "nothing changed since it was built.")
+    if summary["errors"]:
+        click.echo(f"{len(summary['errors'])} file(s) failed (see the ingest_errors table):", err=True)
+        for e in summary["errors"]:
+            click.echo(f"  {e['path']}: {e['stage']}: {e['error_type']}: {e['message']}", err=True)
+
+
 def print_summary(report) -> None:
     formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.by_format.items())) or "none"
     click.echo(f"Built {report.db_path}: {report.documents} documents ({formats}), {report.values} values.")
+    if report.reused:
+        click.echo(f"{report.reused} file(s) unchanged since the last build, taken from the build cache.")
     if report.duplicates:
         click.echo(f"{len(report.duplicates)} duplicate file(s) recorded as other paths of the same document.")
     if report.without_values:

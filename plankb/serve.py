@@ -49,6 +49,9 @@ def make_datasette(db_path: Path, metadata_path: Path | None = None) -> Datasett
         raise FileNotFoundError(f"Datasette metadata not found: {metadata_path}")
     metadata = parse_metadata(metadata_path.read_text(encoding="utf-8"))
     _disable_rich_tracebacks()
+    from plankb.plugins import register as register_plugin  # imports this module
+
+    register_plugin()  # Chinese search, /-/source and /-/review pages: plankb/plugins/
     ds = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS)
     # Datasette names a database after its file's stem; serve it as `plankb`.
     database = next(d for d in ds.databases.values() if d.path == str(db_path))

@@ -38,6 +38,17 @@ def _load_schema():
 
 
 SCHEMA = _load_schema()
+
+
+def _load_views():
+    # By path too: db/views.py needs nothing but the database.
+    spec = importlib.util.spec_from_file_location("plankb_views_for_tests", ROOT / "db" / "views.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+VIEWS = _load_views()
 METADATA = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
 DB_METADATA = METADATA["databases"][DATABASE_NAME]
 QUERIES = DB_METADATA["queries"]
@@ -70,6 +81,34 @@ EXPECTED_QUERIES = {
         True,
     ),
     "build_errors": ({}, ["path", "stage", "error_type", "message"], True),
+    "compare_indicator": (
+        {"indicator": "urban_new_jobs"},
+        ["plan_period", "city", "city_en", "scope", "period", "year", "indicator_id", "indicator_zh", "target",
+         "target_comparator", "target_per_year", "actual", "actual_per_year", "unit", "target_value_ids",
+         "actual_value_ids"],
+        True,
+    ),
+    "city_fulfilment": (
+        {"city": "武汉", "period": "十二五"},
+        ["city", "plan_period", "year", "region", "indicator_id", "indicator_zh", "indicator_en", "target",
+         "target_comparator", "actual", "unit", "fulfilment_ratio", "direction", "met", "status", "target_value_ids",
+         "actual_value_ids"],
+        False,
+    ),
+    "city_allocation": (
+        {"city": "天津", "indicator": "职业技能培训", "year": "2017"},
+        ["city", "indicator", "indicator_id", "kind", "period", "year", "region", "parent_region", "value", "unit",
+         "share_of_total_pct", "stated_total", "sum_of_regions", "difference", "adds_up", "document_id", "table_id",
+         "value_id"],
+        True,
+    ),
+    "failed_checks": (
+        {},
+        ["id", "city", "document_title", "document_id", "table_id", "table_caption", "check_type", "indicator",
+         "part_name", "region", "kind", "period", "year", "expected", "actual", "difference", "tolerance", "n_parts",
+         "unit", "total_value_id", "part_value_ids"],
+        False,
+    ),
 }
 
 
@@ -112,6 +151,7 @@ def write_small_database(path: Path) -> Path:
                         foreign_keys=spec.get("foreign_keys"))
     for table, columns in SCHEMA.INDEXES:
         db[table].create_index(columns)
+    VIEWS.create_views(db)
     db["cities"].insert_all([
         {"name_zh": "天津市", "name_en": "Tianjin", "province": "天津市", "province_en": "Tianjin", "level": "municipality"},
         {"name_zh": "武汉市", "name_en": "Wuhan", "province": "湖北省", "province_en": "Hubei", "level": "sub_provincial"},
@@ -227,6 +267,8 @@ def test_metadata_describes_every_column(table, column):
 
 def test_metadata_describes_no_missing_table_or_column():
     for table, config in DB_METADATA["tables"].items():
+        if table in VIEWS.VIEWS:
+            continue  # the views' columns are checked in tests/test_compare.py
         assert table in SCHEMA.TABLES, f"metadata.yml describes table {table}, which db/schema.py does not create"
         unknown = set(config.get("columns", {})) - set(SCHEMA.TABLES[table]["columns"])
         assert not unknown, f"metadata.yml describes columns of {table} that do not exist: {sorted(unknown)}"
