@@ -9,6 +9,7 @@ tests are skipped with the reason. Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -147,3 +148,35 @@ def test_chart_of_one_citys_allocation_by_region(site, page):
     check = page.locator("#chart-adds-up").inner_text()
     assert "20000" in check and "是 / yes" in check
     screenshot(page, "chart_city_allocation")
+
+
+@pytest.mark.parametrize("word", ["就业", "养老", "城镇新增就业", "失业率"])
+def test_search_box_finds_chinese_words(site, page, word):
+    page.goto(f"{site}/plankb/paragraphs")
+    search = page.locator("input[name=_search]")
+    search.wait_for(timeout=RENDER_TIMEOUT_MS)
+    search.fill(word)
+    search.press("Enter")
+    table = page.locator("table.rows-and-columns")
+    table.wait_for(timeout=RENDER_TIMEOUT_MS)
+    shown = page.locator("table.rows-and-columns td.col-id").all_inner_texts()
+    assert shown
+    # Long cells are cut in HTML; the same search as JSON gives the whole texts.
+    json_url = page.url.replace("/plankb/paragraphs?", "/plankb/paragraphs.json?_shape=array&_size=max&")
+    with urllib.request.urlopen(json_url, timeout=10) as response:
+        rows = json.loads(response.read())
+    assert all(word in row["text"] for row in rows)
+    assert {str(row["id"]) for row in rows} >= set(shown)
+    screenshot(page, f"search_{word}")
+
+
+def test_a_value_is_one_click_from_its_highlighted_source(site, page):
+    page.goto(f"{site}/plankb/indicator_values?name_raw=城镇新增就业人数&_sort=id")
+    link = page.locator("table.rows-and-columns td.col-value_raw a").first
+    link.wait_for(timeout=RENDER_TIMEOUT_MS)
+    written = link.inner_text()
+    link.click()
+    mark = page.locator("mark#value")
+    mark.wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert written in mark.first.inner_text()
+    screenshot(page, "source_of_a_value")
