@@ -240,8 +240,9 @@ class BuildCache:
         return conn
 
     def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("pragma journal_mode = wal")
+        conn.execute("pragma journal_mode = delete")
         conn.execute("pragma synchronous = normal")
         conn.executescript(_SCHEMA)
         version = conn.execute("select value from meta where name = 'schema'").fetchone()
