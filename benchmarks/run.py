@@ -14,7 +14,8 @@ Steps (`--only` picks some; all by default):
                peak memory (PSS and RSS of the build and its workers);
 * `rebuild`  — nothing changed (in `db.build` and with `plankb build`), then
                1 % of the documents changed; the result is compared with a
-               full rebuild without the cache (must be identical);
+               full rebuild without the cache (must be identical; skipped
+               with `--no-verify`);
 * `dask`     — the text documents built on a local Dask cluster of 2 worker
                processes, compared with the local build;
 * `queries`  — the built database replicated to `--values` indicator values,
@@ -169,7 +170,7 @@ def step_build(results: Results, corpus: Path, work: Path, workers: int, n_docs:
     return db
 
 
-def step_rebuild(results: Results, corpus: Path, work: Path, workers: int, n_docs: int) -> None:
+def step_rebuild(results: Results, corpus: Path, work: Path, workers: int, n_docs: int, verify: bool = True) -> None:
     db = work / "all.db"
     if not db.is_file():
         raise RuntimeError("the rebuild step needs the build step first")
@@ -192,6 +193,8 @@ def step_rebuild(results: Results, corpus: Path, work: Path, workers: int, n_doc
             f"rebuild, {len(changed)} of {n_docs} documents changed (1 %)",
             f"{fmt_s(out['build_s'])} ({out['reused']} taken from the cache, {out['documents'] - out['reused']} extracted)",
         )
+        if not verify:
+            return
         full = work / "full.db"
         run_full = run_build(corpus, full, workers, cache=False)
         same = dump(db) == dump(full)
@@ -294,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=None, help="build workers (default: one per CPU)")
     parser.add_argument("--values", type=int, default=1_000_000, help="indicator values in the query database")
     parser.add_argument("--only", nargs="+", choices=STEPS, help="run only these steps")
+    parser.add_argument("--no-verify", action="store_true", help="skip the full rebuild that checks the incremental one")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     steps = args.only or STEPS
@@ -316,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     if "build" in steps:
         built = step_build(results, corpus, work, workers, args.docs)
     if "rebuild" in steps:
-        step_rebuild(results, corpus, work, workers, args.docs)
+        step_rebuild(results, corpus, work, workers, args.docs, verify=not args.no_verify)
     if "dask" in steps:
         step_dask(results, corpus, work, workers)
     if "queries" in steps:
