@@ -150,7 +150,7 @@ class Perturbation:
         value = float(raw) * self.rng.uniform(0.85, 1.15)
         if decimals:
             return f"{max(value, 10 ** -len(decimals)):.{len(decimals)}f}"
-        return str(max(int(round(value)), 10))
+        return str(max(round(value), 10))
 
 
 def perturb_items(items: list, perturbation: Perturbation) -> list:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks.corpus import FORMATS, document_path, make_corpus, write_document
+from benchmarks.corpus import FORMATS, make_corpus, write_document
 from benchmarks.measure import Run, watch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,7 +216,7 @@ def step_rebuild(results: Results, corpus: Path, work: Path, workers: int, n_doc
 def step_dask(results: Results, corpus: Path, work: Path, workers: int) -> None:
     from distributed import LocalCluster
 
-    local = run_build(corpus / "txt", work / "dask-local.db", workers)
+    run_build(corpus / "txt", work / "dask-local.db", workers)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         run = run_build(corpus / "txt", work / "dask.db", None, scheduler=cluster.scheduler_address)
     same = dump(work / "dask.db") == dump(work / "dask-local.db")
@@ -228,7 +228,6 @@ def step_dask(results: Results, corpus: Path, work: Path, workers: int) -> None:
         "same rows",
         same,
     )
-    del local
 
 
 def step_queries(results: Results, built: Path, work: Path, n_values: int) -> None:

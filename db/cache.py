@@ -77,7 +77,7 @@ def cache_path(db_path: Path) -> Path:
 def extractor_version() -> str:
     """`EXTRACTOR_VERSION` as written in extract/pipeline.py, read from the
     source so that checking the cache does not import spaCy."""
-    m = re.search(r'^EXTRACTOR_VERSION\s*=\s*["\']([^"\']*)["\']', EXTRACTOR_VERSION_SOURCE.read_text("utf-8"), re.M)
+    m = re.search(r'^EXTRACTOR_VERSION\s*=\s*["\']([^"\']*)["\']', EXTRACTOR_VERSION_SOURCE.read_text("utf-8"), re.MULTILINE)
     return m.group(1) if m else ""
 
 
