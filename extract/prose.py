@@ -287,7 +287,7 @@ def _noun_after(text: str, q: Quantity) -> str:
 
 
 def listed_groups(text: str, quantities: list[Quantity]) -> list[list[int]]:
-    """Runs of values listed together (`652万人、138万人和1073万人`): indices
+    """Runs of values listed together (`12万人、30万人和45万人`): indices
     of consecutive values separated only by `、`, `和` or `及`."""
     groups: list[list[int]] = []
     for i, q in enumerate(quantities):
@@ -422,6 +422,8 @@ def from_to_earlier(text: str, quantities: list[Quantity]) -> set[int]:
 
 
 def paragraph_to_values(paragraph: Paragraph, context: DocumentContext, section_kind: str | None) -> list[IndicatorValue]:
+    if not any(ch.isdigit() for ch in paragraph.text):
+        return []  # every value has a digit: most paragraphs need no spaCy pass at all
     values = []
     for sentence in paragraph_to_sentences(paragraph):
         values.extend(sentence_to_values(sentence, context, section_kind))
