@@ -187,6 +187,11 @@ def _error_message(e: Exception, path: Path) -> str:
 # --- database --------------------------------------------------------------------
 
 
+# The writer looks regions up while it writes; the other indexes are made
+# after the rows are in, which is faster than keeping them up to date row by row.
+INDEXES_WHILE_WRITING = {"regions"}
+
+
 def create_tables(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         db[name].create(
@@ -195,8 +200,14 @@ def create_tables(db: sqlite_utils.Database) -> None:
             not_null=spec.get("not_null"),
             foreign_keys=spec.get("foreign_keys"),
         )
+    create_indexes(db, INDEXES_WHILE_WRITING)
+
+
+def create_indexes(db: sqlite_utils.Database, tables: set[str] | None = None) -> None:
+    """The indexes of `tables` (all tables when None) that do not exist yet."""
     for table, columns in INDEXES:
-        db[table].create_index(columns)
+        if tables is None or table in tables:
+            db[table].create_index(columns, if_not_exists=True)
 
 
 def write_reference_tables(db: sqlite_utils.Database) -> None:
@@ -290,7 +301,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
                 "page": paragraph.page,
             }
         )
-    db["paragraphs"].insert_all(paragraphs)
+    insert_rows(db, "paragraphs", paragraphs)
     rows = []
     for v in values:
         ids["value"] += 1
@@ -324,7 +335,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
                 "parent_name": v.parent_name,
             }
         )
-    db["indicator_values"].insert_all(rows)
+    insert_rows(db, "indicator_values", rows)
     scores = []
     for s in record.extraction.scores:
         ids["score"] += 1
@@ -345,9 +356,25 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
                 "col_index": s.col_index,
             }
         )
-    db["scores"].insert_all(scores)
+    insert_rows(db, "scores", scores)
     _write_regions(db, meta.city, values)
     return len(values)
+
+
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Insert rows that all have the same keys, in one statement.
+
+    sqlite-utils' `insert_all` inspects every value of every row (to store
+    lists and dicts as JSON), which made it the writer's largest cost; these
+    rows hold only text, numbers and None, and the table already exists.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    db.conn.executemany(
+        f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})",
+        [tuple(row[c] for c in columns) for row in rows],
+    )
 
 
 REGION_LEVELS = [("街道", "street"), ("镇", "town"), ("乡", "township"), ("新区", "new_area"), ("开发区", "zone"),
@@ -463,6 +490,7 @@ def build(
                     report.without_values.append(record.source_file)
             db["ingest_errors"].insert_all(dataclasses.asdict(e) for e in report.errors)
             write_build_info(db, report, corpus_dir)
+            create_indexes(db)
         enable_search(db)
         write_checks(db)
         create_views(db)

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -132,10 +133,15 @@ def index_for_search(db: sqlite_utils.Database) -> None:
         # Rows stream from the cursor into the index: memory stays flat however many there are.
         rows = db.execute(f"select id, {', '.join(f'[{c}]' for c in sources)} from [{table}]")
 
+        # A table's short texts repeat from row to row (a sentence or table
+        # row holds several values; names, years and units recur), so they
+        # are segmented once; paragraphs are long and rarely repeat.
+        segment_column = segment if table == "paragraphs" else lru_cache(maxsize=4096)(segment)
+
         def segmented(rows=rows, sources=sources, columns=columns):
             for row in rows:
                 row = dict(zip(["id", *sources], row))
-                texts = [" ".join(segment(row[c]) for c in cs if row[c] is not None) for cs in columns.values()]
+                texts = [" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values()]
                 yield (row["id"], *texts)
 
         documents = segmented()
