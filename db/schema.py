@@ -189,7 +189,11 @@ TABLES: dict[str, dict] = {
 INDEXES: list[tuple[str, list[str]]] = [
     ("indicator_values", ["document_id"]),
     ("indicator_values", ["indicator_id", "kind", "period", "year"]),
-    ("indicator_values", ["name_raw"]),
+    # indicator_across_cities sorts the values of an indicator (or name) by
+    # their document's city and year from these two indexes alone, reading
+    # the rows of the same document together (ids follow documents).
+    ("indicator_values", ["indicator_id", "document_id", "year", "kind", "region"]),
+    ("indicator_values", ["name_raw", "document_id", "year", "kind", "region"]),
     ("indicator_values", ["region"]),
     ("paragraphs", ["document_id", "seq"]),
     ("source_tables", ["document_id", "seq"]),

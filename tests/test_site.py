@@ -58,7 +58,7 @@ EXPECTED_QUERIES = {
     "indicator_across_cities": (
         {"indicator": "城镇新增就业"},
         ["city", "period", "year", "kind", "region", "name_raw", "indicator_id", "indicator", "value",
-         "value_max", "unit", "comparator", "document_title", "document_id", "evidence"],
+         "value_max", "unit", "comparator", "value_raw", "document_title", "document_id", "id", "evidence"],
         True,
     ),
     "city_targets_for_period": (
@@ -351,6 +351,13 @@ def test_indicator_across_cities_orders_by_city_and_year(ds):
     assert len(by_name) == len(rows)
 
 
+def test_indicator_across_cities_links_each_value_to_its_source(ds):
+    rows = query_json(ds, "indicator_across_cities", {"indicator": "urban_new_jobs"})["rows"]
+    page = get(ds, f"/{DATABASE_NAME}/indicator_across_cities?indicator=urban_new_jobs").text
+    linked = [int(i) for i in re.findall(r'href="/-/source/(\d+)"', page)]
+    assert linked == [r["id"] for r in rows]
+
+
 def test_city_targets_for_period_includes_annual_targets_within_it(ds):
     for city in ("天津", "天津市", "tianjin"):
         rows = query_json(ds, "city_targets_for_period", {"city": city, "period": "“十三五”"})["rows"]
@@ -391,7 +398,7 @@ def test_table_page_shows_descriptions_and_facets(ds):
 def test_settings(ds):
     settings = get(ds, "/-/settings.json").json()
     assert settings["sql_time_limit_ms"] == 3000
-    assert settings["max_returned_rows"] == 5000
+    assert settings["max_returned_rows"] == SETTINGS["max_returned_rows"] == 1000
     assert settings["allow_download"] is True
     assert SETTINGS["sql_time_limit_ms"] == 3000
 
