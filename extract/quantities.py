@@ -183,12 +183,20 @@ def _comparator_before(text: str, pos: int) -> str | None:
     return None
 
 
+# What follows a number that is no quantity (see `_is_excluded`).
+CLOSING_BRACKET = re.compile(r"\s*[〕\]】)）]")
+YEAR_FOLLOWS = re.compile(r"\s*(年|[-—–~至]\s*(19|20)\d\d|[.\-/]\d{1,2}[.\-/])")
+YEAR_WORD = re.compile(r"\s*年")
+DATE_OR_RANK_WORD = re.compile(r"\s*(月|日|号|时|点\d|届|级|次会议|周年)")
+PLUS_NAME = re.compile(r"\+[A-Za-z\u4e00-\u9fff]")
+
+
 def _is_excluded(text: str, start: int, end: int, number: str) -> bool:
     """Numbers that are no quantity: years, dates, document numbers, ordinals,
     codes and names that contain digits."""
     before = text[max(0, start - 1) : start]
     after = text[end : end + 8]
-    if before in ("第", "〔", "[", "【", "(", "（") and re.match(r"\s*[〕\]】)）]", after) and YEAR_LIKE.match(number):
+    if before in ("第", "〔", "[", "【", "(", "（") and CLOSING_BRACKET.match(after) and YEAR_LIKE.match(number):
         return True  # 〔2017〕 in a document number
     if before == "第" or (before and before.isascii() and before.isalpha()):
         return True
@@ -196,13 +204,13 @@ def _is_excluded(text: str, start: int, end: int, number: str) -> bool:
         return True  # the 3 of `第2和3名`, the 6 of `第4至6名`
     if after[:1].isascii() and after[:1].isalpha() and after[:1] not in "":
         return True  # 5G, 3D
-    if YEAR_LIKE.match(number) and re.match(r"\s*(年|[-—–~至]\s*(19|20)\d\d|[.\-/]\d{1,2}[.\-/])", after):
+    if YEAR_LIKE.match(number) and YEAR_FOLLOWS.match(after):
         return True
-    if NUMBERED_YEAR.match(number) and re.match(r"\s*年", after):
+    if NUMBERED_YEAR.match(number) and YEAR_WORD.match(after):
         return True  # `1.2017年`: an item number before a year
-    if re.match(r"\s*(月|日|号|时|点\d|届|级|次会议|周年)", after):
+    if DATE_OR_RANK_WORD.match(after):
         return True
-    if re.match(r"\+[A-Za-z\u4e00-\u9fff]", after):
+    if PLUS_NAME.match(after):
         return True  # “1+N”
     if before in ("“", '"', "「") and NAME_SUFFIX.match(after):
         return True  # “3551人才计划”
@@ -305,6 +313,9 @@ COMPARATOR_WORDS = {"<": "<=", "<=": "<=", "≤": "<=", ">": ">=", ">=": ">=", "
                     "超过": ">=", "不超过": "<=", "约": "~", "以内": "<=", "以下": "<=", "以上": ">=", "及以上": ">=", "左右": "~"}
 
 
+BRACKETED_CELL = re.compile(r"^[\[［【](.*)[\]］】]$")
+
+
 def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
     """The value of a table cell, with the row's or column's unit applied.
 
@@ -323,7 +334,7 @@ def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
         return None
     cleaned = text.translate(FULLWIDTH).strip().strip("\u3000")
     # `[100]`: a five-year cumulative figure, bracketed in indicator tables.
-    cleaned = re.sub(r"^[\[［【](.*)[\]］】]$", r"\1", cleaned).strip()
+    cleaned = BRACKETED_CELL.sub(r"\1", cleaned).strip()
     if not cleaned or not any(ch.isdigit() for ch in cleaned):
         return None
     m = CELL.match(cleaned)

@@ -373,8 +373,9 @@ def label_unit(name: str) -> str | None:
     m = TRAILING_UNIT.search(name)
     if m and is_known_unit(m.group(1)):
         return squash(m.group(1))
+    bare = re.sub(r"[（(].*?[)）]", "", name)
     for suffix, unit in load_yaml("table_headers.yml")["label_units"].items():
-        if re.sub(r"[（(].*?[)）]", "", name).endswith(suffix):
+        if bare.endswith(suffix):
             return unit
     return None
 
