@@ -52,6 +52,7 @@ class _Rules:
     rate_name: re.Pattern
     flow_words: tuple[str, ...]
     distinctive_terms: tuple[str, ...]
+    context_terms: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def _rules(section: dict, path: Path) -> _Rules:
             rate_name=re.compile(section["rate_pattern"]),
             flow_words=tuple(section["flow_words"]),
             distinctive_terms=tuple(section["distinctive_terms"]),
+            context_terms=re.compile(_alternation(section["context_terms"])),
         )
     except (KeyError, TypeError, ValueError, re.error) as e:
         raise LexiconError(f"{path.name}: bad `normalisation` section ({e!r})") from e
@@ -274,23 +276,25 @@ def _validate(indicators: list, path: Path) -> None:
                 raise LexiconError(f"{where}: {field} must be a list of non-empty strings")
 
 
-# Words that name the scheme or population a bare measure (`参保人数`,
-# `新增参保人数`) is about; the nearest one before the value gives the context.
-CONTEXT_TERMS = re.compile(
-    r"(基本养老保险|养老保险|基本医疗保险|医疗保险|失业保险|工伤保险|生育保险|社会保险|"
-    r"专业技术人员|专业技术人才|高技能人才|技能人才|公务员|高校毕业生|农民工|退休人员|社会保障卡|"
-    r"实地稽核|稽核|欠薪案件|欠薪|劳动人事争议案件|劳动人事争议|基层工会|工会|紧缺人才|引进|大病保险|"
-    r"职工基本医疗保险|居民基本医疗保险|基金)"
-)
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_END = re.compile(r"[，,；;：:、。！？!?]")
+_NUMBER = re.compile(r"\d(?![\d.]*\s*年)")  # a digit that does not begin a year
 
 
 def link_in_context(name_raw: str, unit: str | None, context_before: str = "", parent_name: str | None = None) -> str | None:
-    """Link a name, and when it is too bare to link alone (`其中：企业职工`,
-    `全市参保人数`), link it with its parent row's name or the nearest scheme
-    named before it in the sentence.
+    """Link a name, and when it is too bare to link alone, link it with what
+    stands before it: its parent row (`其中：企业职工`), the clause it ends or
+    completes (`培训10000名专业技术骨干人才`, `工作人员聘用⏎合同签订率`), the
+    nearest scheme named before it in the sentence (`全市参保人数`), or the
+    sentence before when it opens a sentence (`…专业技术人员90887人。年均增长率超过5%`).
+
+    `context_before` is the text before the value: the sentence it stands in,
+    or a longer window, of which the last two sentences are read.
 
     >>> link_in_context("参保人数", "人", "不断扩大失业保险覆盖范围，全市") == link_indicator("失业保险参保人数", "人")
     True
+    >>> link_in_context("公务员", "人", "“十二五”期间共招录")
+    'civil_servant_recruitment'
     """
     found = link_indicator(name_raw, unit)
     if found or not name_raw:
@@ -299,12 +303,36 @@ def link_in_context(name_raw: str, unit: str | None, context_before: str = "", p
         found = link_indicator(parent_name + name_raw, unit)
         if found:
             return found
+    lexicon = _load(LEXICON_PATH)
+    *earlier, sentence = _SENTENCE_END.split(context_before)
+    # The sentence up to the name (when the name stands before the value).
+    at = _find(name_raw, sentence)
+    head = sentence[: at] if at is not None else sentence
+    # The clause the name ends (`全市累计集中减免17000多家企业社会保险费`: its
+    # words before the first number) or the verb of a value it follows.
+    clause = _NUMBER.split(_CLAUSE_END.split(head)[-1])[0]
+    if normalise_name(clause, lexicon.rules):
+        found = link_indicator(clause + name_raw, unit)
+        if found:
+            return found
+    if not normalise_name(head, lexicon.rules) and earlier:
+        head = earlier[-1]  # the name opens its sentence: the one before says what it is about
     # The nearest term first; `其中高级6337人` after `专业技术人员`: the term
     # qualifies the name either way round.
-    for term in reversed(CONTEXT_TERMS.findall(context_before)):
+    for term in reversed(lexicon.rules.context_terms.findall(head)):
         if term in name_raw:
             continue
         found = link_indicator(term + name_raw, unit) or link_indicator(name_raw + term, unit)
         if found:
             return found
     return None
+
+
+def _find(name: str, text: str) -> int | None:
+    """Where `name` starts in `text` (whitespace inside it allowed), or None."""
+    pattern = r"\s*".join(re.escape(c) for c in re.sub(r"\s+", "", name))
+    found = None
+    for m in re.finditer(pattern, text):
+        found = m.start()
+    return found
+

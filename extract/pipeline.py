@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extract.context import DocumentContext
@@ -56,13 +57,17 @@ def extract_document(document: Document, metadata: Metadata | None = None) -> Ex
 
 
 def link_values(document: Document, values: list[IndicatorValue]) -> None:
-    """Set each value's canonical indicator, using its parent row or the
-    sentence before it when its own name is too bare to link."""
+    """Set each value's canonical indicator, using its parent row or the text
+    before it (in prose the sentences before it, in a table the cell it stands
+    in) when its own name is too bare to link."""
     for value in values:
         before = ""
-        if value.source == "prose" and value.char_start is not None:
+        if value.char_start is not None:
             window = document.text[max(0, value.char_start - 200) : value.char_start]
-            before = window.rsplit("。", 1)[-1]
+            if value.source == "prose":
+                before = window
+            else:  # `退休人员及时纳入社区管理，社区管理率100%`: the cell's own words
+                before = re.split(r"[\t\n|]", window)[-1]
         value.indicator_id = link_in_context(value.name_raw, value.unit, before, value.parent_name)
 
 

@@ -2,6 +2,7 @@
 
 import doctest
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +10,13 @@ import pytest
 import yaml
 
 import extract.linking
-from extract.linking import LEXICON_PATH, LexiconError, link_indicator, load_indicators
+from extract.linking import (
+    LEXICON_PATH,
+    LexiconError,
+    link_in_context,
+    link_indicator,
+    load_indicators,
+)
 
 GOLD_DIR = Path(__file__).parent / "gold"
 
@@ -210,7 +217,9 @@ OTHER_WORDINGS = {
     "pension_insured": [("养老保险参保人数", None), ("全市基本养老保险参保人数", "人")],
     "employee_pension_insured": [("参加城镇职工基本养老保险人数", "人"), ("职工养老保险参保人数", None)],
     "enterprise_pension_insured": [("企业职工基本养老保险参保人数", "人"), ("参加企业职工基本养老保险人数", None)],
-    "institution_pension_insured": [("机关事业单位养老保险参保人数", "人"), ("参加机关事业单位养老保险人数", None)],
+    "institution_pension_insured": [("机关事业单位养老保险参保人数", "人"), ("参加机关事业单位养老保险人数", None),
+                                    ("机关事业单位职工基本养老保险参保人数", "人"),
+                                    ("参加基本养老保险人数机关事业单位职工", "人")],
     "resident_pension_insured": [("城乡居民社会养老保险参保人数", "人"), ("参加城乡居民基本养老保险人数", None)],
     "nrps_insured": [("新农保参保人数", None), ("参加新型农村社会养老保险人数", "人")],
     "employee_pension_contributors": [("城镇职工养老保险缴费人数", "人")],
@@ -256,6 +265,18 @@ OTHER_WORDINGS = {
     "average_wage": [("城镇非私营单位在岗职工年平均工资", "元")],
     "wage_growth_rate": [("在岗职工平均工资增长率", "%")],
     "grassroots_service_platforms": [("基层劳动保障服务平台", "个")],
+    # Scheme, population and verb words in other positions; names cut short.
+    "job_retention_subsidy": [("困难企业补助稳岗补贴", "元"), ("为困难企业发放稳岗补贴", "万元"), ("企业稳岗补贴", None)],
+    "wage_arrears_recovered": [("职工追讨工资", "元"), ("为农民工追讨欠薪", "万元")],
+    "wage_arrears_workers": [("职工追讨工资", "人")],
+    "employee_primary_care_reimbursement_rate": [("职工医保在基层医疗机构就医的报销", "%")],
+    "resident_primary_care_reimbursement_rate": [("城乡居民基本医疗在基层医疗机构就医的报销", "%")],
+    "talent_overseas_training": [("选派专业技术和管理人才出国", "人"), ("选派青年人才出国研修", "人")],
+    "social_insurance_fee_relief_enterprises": [("社会保险费减免受惠企业", "家"), ("下调社会保险费惠及企业", "家")],
+    "dispute_amount": [("劳动人事争议案件涉及经济标", "元"), ("劳动争议涉案标的", "元")],
+    "talent_programme_selected": [("入选省人才工程第一层次培养人员", "人"), ("第二层次培养人员", "人"),
+                                  ("高层次人才培养工程培养对象", "人"), ("入选重点人才工程", None)],
+    "retiree_health_check_rate": [("当批次退休人员体检率", "%"), ("企业退休人员健康体检率", None)],
 }
 
 # Names that must link to nothing: rates stated as counts and counts as rates,
@@ -276,6 +297,11 @@ NOT_LINKED = [
     ("村改居人员通过户籍转登参加社会保险", "人"), ("向上争取养老保险省级调剂金和其他资金", "元"),
     ("3551人才计划", "人"), ("12333", None), ("城镇化率", "%"), ("森林覆盖率", "%"), ("人均GDP", "元"),
     ("棚户区改造", "户"), ("", None), ("（人）", None),
+    # Bare measures and cut-off names: they link only in context (test below).
+    ("合同签订率", "%"), ("限内结案率", "%"), ("支出", "元"), ("结余", "元"), ("涉及人数", "人"),
+    ("涉及金额", "元"), ("年均增长率", "%"), ("年均增幅", "%"), ("在基层医疗机构就医的报销", "%"),
+    ("目标任务", "%"), ("层次", "个"), ("第二层次", "人"), ("退休人员体检", "人"), ("职工追讨工资", "%"),
+    ("先后选派了", "批"), ("公务员", "人"), ("减免", "元"),
 ]
 
 # Close neighbours that must not be confused.
@@ -298,7 +324,63 @@ NOT_THIS = [
     ("累计招收博士后", "人", "doctorates_introduced"),
     ("群体性欠薪案件涉及人数", "人", "wage_arrears_workers"),
     ("城乡居民基本养老保险基础养老金标准年均增幅", "%", "pension_growth_rate"),
+    ("职工追讨工资", "元", "wage_arrears_workers"),
+    ("困难企业补助稳岗补贴", "元", "job_retention_enterprises"),
+    ("社会保险费减免受惠企业", "家", "social_insurance_fee_relief"),
+    ("第二层次培养人员", "人", "high_level_talent_introduced"),
+    ("高层次人才培养工程培养对象", "人", "high_level_talent_introduced"),
+    ("城乡居民基本医疗在基层医疗机构就医的报销", "%", "employee_primary_care_reimbursement_rate"),
+    ("退休人员社区管理率", "%", "retiree_health_check_rate"),
 ]
+
+
+# (name, unit, text before the value, parent row's name) → indicator: bare
+# names that their clause, sentence, parent row or the sentence before qualify.
+IN_CONTEXT = [
+    ("专业技术骨干人才", "人", "实施重点领域人才培养工程，举办高级研修班，培训", None, "professional_technical_training"),
+    ("公务员", "人", "“十三五”期间共招录", None, "civil_servant_recruitment"),
+    ("公务员", "人", "2020年全市考试录用", None, "civil_servant_recruitment"),
+    ("企业社会保险费", "元", "全市累计集中减免1.2万家(次)企业社会保险费", None, "social_insurance_fee_relief"),
+    ("合同签订率", "%", "公开招聘制度实施率达到100%，工作人员聘用\n\n合同签订率达到 ", None, "institution_contract_rate"),
+    ("合同签订率", "%", "全市规模以上企业劳动\n合同签订率达到", None, "labour_contract_rate"),
+    ("限内结案率", "%", "劳动保障监察举报投诉案件法定期\n\n限内结案率达到", None, "inspection_closure_rate"),
+    ("支出", "元", "全市社会保险基金收入100亿元,", None, "social_insurance_fund_expenditure"),
+    ("结余", "元", "全市社会保险基金收入100亿元,支出80亿元,累计", None, "social_insurance_fund_balance"),
+    ("涉及人数", "人", "处理群体性欠薪案件200件,", None, "group_wage_arrears_workers"),
+    ("涉及金额", "元", "处理群体性欠薪案件200件,涉及人数5000人,", None, "group_wage_arrears_amount"),
+    ("年均增长率", "%", "全市共有专业技术人员8万人,比期初增长20%。", None, "professional_technical_growth"),
+    ("年均增长", "%", "到期末,人才资源总量达到30万人;", None, "talent_total_growth"),
+    ("年均增幅", "%", "城乡居民基础养老金标准逐年提高,从100元/月提高到150元/月,五年来", None,
+     "resident_basic_pension_growth"),
+    ("历年增幅", "%", "连续提高企业退休人员养老金水平,月人均养老金提高到2500元,", None, "pension_growth_rate"),
+    ("就业率", "%", "技工院校毕业生达到1万人,毕业生双证持证率保持在90%以上,", None, "technical_school_employment_rate"),
+    ("在基层医疗机构就医的报销", "%", "提高城乡居民基本医疗待遇水平,普通门诊报销比例提高到30%,其中", None,
+     "resident_primary_care_reimbursement_rate"),
+    ("在基层医疗机构就医的报销", "%", "职工基本医疗保险普通门诊报销比例提高到40%,其中", None,
+     "employee_primary_care_reimbursement_rate"),
+    ("转轨比例", "%", "已办理被征地农民转轨10万人,", None, "landless_farmers_coverage_rate"),
+    ("认定人才", "人", "全面推行高层次人才证认定发放工作,", None, "high_level_talent_certified"),
+    ("企业受惠", "家", "对小微企业阶段性下调社会保险费缴费比例,全市", None, "social_insurance_fee_relief_enterprises"),
+    ("社区管理率", "%", "退休人员及时纳入社区管理，", None, "retiree_community_management_rate"),
+    ("机关事业单位职工", "人", "", "参加基本养老保险人数", "institution_pension_insured"),
+    # Near misses: the context says nothing, or names another indicator.
+    ("年均增长率", "%", "全市举办招聘会200场。", None, None),
+    ("年均增长率", "%", "全市共有专业技术人员8万人。今年", None, None),
+    # A generic word stays unlinked even after a named indicator: such a value
+    # is often a target stated beside an achieved one.
+    ("目标任务", "%", "城镇登记失业率保持在3%以下，完成4%以内的", None, None),
+    ("目标任务", "%", "全力做好就业工作，完成", None, None),
+    ("其中", "人", "城镇新增就业10万人，", None, None),
+    ("金卡", "人", "认定高层次人才4000人(", None, None),
+    ("合同签订率", "%", "", None, None),
+    ("支出", "元", "全市一般公共预算收入100亿元,", None, None),
+    ("就业率", "%", "全市高技能人才达到10万人,", None, None),
+]
+
+
+@pytest.mark.parametrize("name, unit, before, parent, expected", IN_CONTEXT)
+def test_link_in_context_qualifies_bare_names(name, unit, before, parent, expected):
+    assert link_in_context(name, unit, before, parent) == expected
 
 
 def _cases(table):
@@ -396,3 +478,19 @@ def test_link_indicator_gold_coverage():
     for (name, unit), count in unlinked.most_common():
         print(f"  {count:3d}  {name} [{unit}]")
     assert share >= 0.95
+
+
+def test_seed_corpus_values_are_linked(built_db):
+    """Issue #4: at least 95% of the values extracted from the seed corpus link
+    to a canonical indicator."""
+    with sqlite3.connect(built_db) as conn:
+        total, linked = conn.execute(
+            "select count(*), count(indicator_id) from indicator_values").fetchone()
+        unlinked = conn.execute(
+            "select d.source_file, v.name_raw, v.unit, count(*) from indicator_values v"
+            " join documents d on d.id = v.document_id where v.indicator_id is null"
+            " group by 1, 2, 3 order by 4 desc, 1, 2").fetchall()
+    print(f"\nlinked {linked}/{total} extracted values ({linked / total:.1%}); unlinked:")
+    for source_file, name, unit, count in unlinked:
+        print(f"  {count:3d}  {source_file[:3]}  {name} [{unit}]")
+    assert linked / total >= 0.95

@@ -112,6 +112,7 @@ def test_year_as_attribute_is_not_the_values_year():
         ("2017年就业工作目标：全年新增就业", "新增就业"),
         ("城镇登记失业率控制在", "城镇登记失业率"),
         ("到2020年，高技能人才占技能人才比重达到", "高技能人才占技能人才比重"),
+        ("年均增长", "年均增长"),  # a name that is itself a trailing word is not cut to `年`
     ],
 )
 def test_clean_name(raw, name):
