@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from extract.context import DocumentContext
-from extract.nlp import prose_pipeline
+from extract.nlp import prose_pipeline, quantities_in
 from extract.periods import find_years, period_of_year, period_years
 from extract.quantities import find_quantities
 from extract.resources import cue_pattern, load_yaml
@@ -212,7 +212,7 @@ def clean_name(text: str) -> str:
         text = new
     trailing = sorted(load_yaml("cues.yml")["name_trailing_words"], key=len, reverse=True)
     changed = True
-    while changed and text:
+    while changed and text and text not in trailing:  # `年均增长` alone stays whole
         changed = False
         for word in trailing:
             if text.endswith(word) and len(text) > len(word):
@@ -422,8 +422,10 @@ def from_to_earlier(text: str, quantities: list[Quantity]) -> set[int]:
 
 
 def paragraph_to_values(paragraph: Paragraph, context: DocumentContext, section_kind: str | None) -> list[IndicatorValue]:
-    if not any(ch.isdigit() for ch in paragraph.text):
-        return []  # every value has a digit: most paragraphs need no spaCy pass at all
+    if not any(ch.isdigit() for ch in paragraph.text) or not quantities_in(paragraph.text):
+        # Every value is a quantity: most paragraphs (no digit, or only years
+        # and item numbers) need no spaCy pass at all.
+        return []
     values = []
     for sentence in paragraph_to_sentences(paragraph):
         values.extend(sentence_to_values(sentence, context, section_kind))
