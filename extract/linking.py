@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -77,6 +77,9 @@ def load_indicators(path: str | Path | None = None) -> list[dict]:
     return _load(Path(path) if path else LEXICON_PATH).indicators
 
 
+# Names recur from row to row and document to document; linking one is a
+# keyword search over the whole lexicon, so each (name, unit) is linked once.
+@lru_cache(maxsize=100_000)
 def link_indicator(name_raw: str, unit: str | None = None) -> str | None:
     """The canonical indicator id for an indicator name as written, or None."""
     lexicon = _load(LEXICON_PATH)
