@@ -25,8 +25,8 @@ import sqlite_utils
 from db.checks import write_checks
 from db.names import write_indicator_names
 from db.schema import INDEXES, TABLES
-from db.search import index_for_search
-from db.views import create_views
+from db.search import add_to_search, create_search_tables
+from db.views import write_comparison_tables
 from extract import EXTRACTOR_VERSION, Extraction, extract_document
 from extract.linking import link_indicator, load_indicators
 from ingest import SUPPORTED_SUFFIXES, Document, Metadata, read_document
@@ -187,12 +187,9 @@ def _error_message(e: Exception, path: Path) -> str:
 # --- database --------------------------------------------------------------------
 
 
-# The writer looks regions up while it writes; the other indexes are made
-# after the rows are in, which is faster than keeping them up to date row by row.
-INDEXES_WHILE_WRITING = {"regions"}
-
-
 def create_tables(db: sqlite_utils.Database) -> None:
+    # Indexes are made by `create_indexes` after the rows are in: faster than
+    # keeping them up to date row by row.
     for name, spec in TABLES.items():
         db[name].create(
             spec["columns"],
@@ -200,14 +197,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
             not_null=spec.get("not_null"),
             foreign_keys=spec.get("foreign_keys"),
         )
-    create_indexes(db, INDEXES_WHILE_WRITING)
 
 
-def create_indexes(db: sqlite_utils.Database, tables: set[str] | None = None) -> None:
-    """The indexes of `tables` (all tables when None) that do not exist yet."""
+def create_indexes(db: sqlite_utils.Database) -> None:
     for table, columns in INDEXES:
-        if tables is None or table in tables:
-            db[table].create_index(columns, if_not_exists=True)
+        db[table].create_index(columns)
 
 
 def write_reference_tables(db: sqlite_utils.Database) -> None:
@@ -302,6 +296,8 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             }
         )
     insert_rows(db, "paragraphs", paragraphs)
+    # Chinese is segmented for the search index (and, in the site, the query): db/search.py.
+    add_to_search(db, "paragraphs", paragraphs)
     rows = []
     for v in values:
         ids["value"] += 1
@@ -336,6 +332,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             }
         )
     insert_rows(db, "indicator_values", rows)
+    add_to_search(db, "indicator_values", rows)
     scores = []
     for s in record.extraction.scores:
         ids["score"] += 1
@@ -357,7 +354,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             }
         )
     insert_rows(db, "scores", scores)
-    _write_regions(db, meta.city, values)
+    _write_regions(db, meta.city, values, ids["regions"])
     return len(values)
 
 
@@ -386,23 +383,18 @@ def region_level(name: str) -> str | None:
     return next((level for suffix, level in REGION_LEVELS if base.endswith(suffix)), None)
 
 
-def _write_regions(db: sqlite_utils.Database, city: str | None, values) -> None:
-    seen = {}
+def _write_regions(db: sqlite_utils.Database, city: str | None, values, written: set) -> None:
+    """Add the regions of a document's values that `written` (the (city,
+    name) pairs this build has written) does not hold yet."""
+    new = {}
     for v in values:
-        if v.region and (city, v.region) not in seen:
-            seen[(city, v.region)] = v.parent_region
-    # Look up only this document's regions (index on city, name): reading every
-    # region for every document made a build quadratic in the corpus size.
-    names = [name for _, name in seen]
-    existing = {
-        (city, name)
-        for (name,) in db.execute(f"select name from regions where city is ? and name in ({', '.join('?' * len(names))})", [city, *names])
-    } if seen else set()
+        if v.region and (city, v.region) not in written and (city, v.region) not in new:
+            new[(city, v.region)] = v.parent_region
     db["regions"].insert_all(
         {"city": city, "name": name, "parent": parent, "level": region_level(name)}
-        for (city, name), parent in seen.items()
-        if (city, name) not in existing
+        for (city, name), parent in new.items()
     )
+    written.update(new)
 
 
 def write_build_info(db: sqlite_utils.Database, report: BuildReport, corpus_dir: Path) -> None:
@@ -415,11 +407,6 @@ def write_build_info(db: sqlite_utils.Database, report: BuildReport, corpus_dir:
             {"key": "errors", "value": str(len(report.errors))},
         ]
     )
-
-
-def enable_search(db: sqlite_utils.Database) -> None:
-    # Chinese is segmented for the index (and, in the site, the query): db/search.py.
-    index_for_search(db)
 
 
 # --- build -------------------------------------------------------------------------
@@ -471,8 +458,10 @@ def build(
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         create_tables(db)
+        create_search_tables(db)
         write_reference_tables(db)
-        ids = {"table": 0, "paragraph": 0, "value": 0, "score": 0}
+        # the last id written to each table, and the (city, region) pairs written
+        ids = {"table": 0, "paragraph": 0, "value": 0, "score": 0, "regions": set()}
         by_hash: dict[str, int] = {}
         with db.conn:
             records = files_to_records(files, corpus_dir, overrides, report, strict, progress, workers, build_cache, scheduler)
@@ -491,13 +480,11 @@ def build(
             db["ingest_errors"].insert_all(dataclasses.asdict(e) for e in report.errors)
             write_build_info(db, report, corpus_dir)
             create_indexes(db)
-        enable_search(db)
         write_checks(db)
-        create_views(db)
+        write_comparison_tables(db)
         write_indicator_names(db)
         db.conn.execute("PRAGMA journal_mode = DELETE")
         db.conn.commit()
-        db.conn.execute("VACUUM")
         db.close()
         os.replace(tmp_path, db_path)
         if build_cache is not None:

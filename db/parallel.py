@@ -171,8 +171,10 @@ def outcomes_in_order(
         # each worker copying them (about 80 MB less with two workers).
         gc.freeze()
         executor = process_pool(n_workers)
-    # Outcomes cross a process boundary packed; the cache stores them packed too.
-    packed = cache is not None or not isinstance(executor, InlineExecutor)
+    # With a cache, outcomes come back packed (compressed), as the cache
+    # stores them; without, a worker's outcome is pickled by the pool itself
+    # (compressing and decompressing cost more than sending more bytes).
+    packed = cache is not None
     window = 1 if isinstance(executor, InlineExecutor) else WINDOW_PER_WORKER * n_workers
     stats: dict[Path, os.stat_result] = {}
     root = corpus_dir.absolute()

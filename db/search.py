@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import sqlite_utils
@@ -119,35 +120,31 @@ def _has_token(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" for c in text)
 
 
-def index_for_search(db: sqlite_utils.Database) -> None:
-    """(Re)create the search index of every table in SEARCH_COLUMNS."""
+def create_search_tables(db: sqlite_utils.Database) -> None:
+    """(Re)create the empty search index of every table in SEARCH_COLUMNS."""
     for table, columns in SEARCH_COLUMNS.items():
         name = fts_table(table)
         db.execute(f"drop table if exists [{name}]")
-        db.execute(
-            f"create virtual table [{name}] using fts5("
-            + ", ".join(f"[{c}]" for c in columns)
-            + ", content='')"
-        )
-        sources = sorted({c for cs in columns.values() for c in cs})
-        # Rows stream from the cursor into the index: memory stays flat however many there are.
-        rows = db.execute(f"select id, {', '.join(f'[{c}]' for c in sources)} from [{table}]")
+        db.execute(f"create virtual table [{name}] using fts5({', '.join(f'[{c}]' for c in columns)}, content='')")
 
-        # A table's short texts repeat from row to row (a sentence or table
-        # row holds several values; names, years and units recur), so they
-        # are segmented once; paragraphs are long and rarely repeat.
-        segment_column = segment if table == "paragraphs" else lru_cache(maxsize=4096)(segment)
 
-        def segmented(rows=rows, sources=sources, columns=columns):
-            for row in rows:
-                row = dict(zip(["id", *sources], row))
-                texts = [" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values()]
-                yield (row["id"], *texts)
+# A table's short texts repeat from row to row (a sentence or table row holds
+# several values; names, years and units recur), so they are segmented once;
+# paragraphs are long and rarely repeat.
+_segment_short = lru_cache(maxsize=4096)(segment)
 
-        documents = segmented()
-        placeholders = ", ".join("?" * (len(columns) + 1))
-        with db.conn:
-            db.conn.executemany(
-                f"insert into [{name}] (rowid, {', '.join(f'[{c}]' for c in columns)}) values ({placeholders})",
-                documents,
-            )
+
+def add_to_search(db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> None:
+    """Index `rows` of `table` (dicts with `id` and the table's searched
+    columns), which the table holds or is about to hold."""
+    columns = SEARCH_COLUMNS[table]
+    segment_column = segment if table == "paragraphs" else _segment_short
+    documents = (
+        (row["id"], *(" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values()))
+        for row in rows
+    )
+    db.conn.executemany(
+        f"insert into [{fts_table(table)}] (rowid, {', '.join(f'[{c}]' for c in columns)}) "
+        f"values ({', '.join('?' * (len(columns) + 1))})",
+        documents,
+    )
