@@ -1,9 +1,15 @@
-"""Comparison views: targets beside achieved values, fulfilment, plan-to-plan
+"""Comparison tables: targets beside achieved values, fulfilment, plan-to-plan
 changes and yearly averages, for comparing cities without writing SQL.
 
-    >>> create_views(sqlite_utils.Database("plankb.db"))   # doctest: +SKIP
+    >>> write_comparison_tables(sqlite_utils.Database("plankb.db"))   # doctest: +SKIP
 
-Every view is built on linked values only (`indicator_id` not null): a value
+They are derived from `indicator_values` at the end of a build and stored as
+tables with indexes, not views: as views, every request grouped all values
+again (over 3 s, Datasette's limit, on a million values); stored, a query for
+one indicator or city reads its few rows through an index. The published
+database is immutable, so they cannot go stale.
+
+Every table is built on linked values only (`indicator_id` not null): a value
 whose name is not linked to a canonical indicator cannot be compared across
 documents. The same statement repeated in a document (a table and the prose
 beside it, or two tables) is one fact: values with the same city, indicator,
@@ -22,7 +28,7 @@ target stay two rows, so that a conflict shows.
                 13th and 14th plan periods side by side, with their changes.
 
 This module needs nothing but the database (no extractors), so the tests can
-create the views on a small hand-made database.
+create the tables on a small hand-made database.
 """
 
 from __future__ import annotations
@@ -177,15 +183,32 @@ where coalesce(target_12th, target_13th, target_14th) is not null
 order by city, indicator_id
 """
 
-# In creation order: a view may use the views before it.
-VIEWS: dict[str, str] = {
+# In creation order: a table is derived from the tables before it.
+COMPARISON_TABLES: dict[str, str] = {
     "comparison": COMPARISON,
     "fulfilment": FULFILMENT,
     "plan_changes": PLAN_CHANGES,
 }
 
+# For the canned queries and the filters of the table pages.
+COMPARISON_INDEXES: list[tuple[str, list[str]]] = [
+    ("comparison", ["indicator_id", "region", "city"]),
+    ("comparison", ["city", "plan_period"]),
+    ("fulfilment", ["city", "plan_period"]),
+    ("fulfilment", ["indicator_id"]),
+    ("plan_changes", ["city", "indicator_id"]),
+    ("plan_changes", ["indicator_id"]),
+]
 
-def create_views(db) -> None:
-    """Create (or replace) every view in `db`, a sqlite_utils.Database."""
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
+
+def write_comparison_tables(db) -> None:
+    """(Re)create every comparison table of `db` (a sqlite_utils.Database)
+    from its values, with its indexes. Rows are stored in the order of the
+    table's query, which is the order a table page shows."""
+    with db.conn:
+        for name, sql in COMPARISON_TABLES.items():
+            for (kind,) in db.execute("select type from sqlite_master where name = ? and type in ('table', 'view')", [name]).fetchall():
+                db.execute(f"drop {kind} [{name}]")  # a database from before these were tables holds views
+            db.execute(f"create table [{name}] as {sql.strip()}")
+        for table, columns in COMPARISON_INDEXES:
+            db[table].create_index(columns, if_not_exists=True)

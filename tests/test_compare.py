@@ -18,7 +18,7 @@ import yaml
 import db.checks
 from db.checks import is_additive, rounding_step, values_to_checks, write_checks
 from db.schema import TABLES
-from db.views import PLAN_PERIODS, VIEWS
+from db.views import COMPARISON_INDEXES, COMPARISON_TABLES, PLAN_PERIODS
 from plankb.serve import DATABASE_NAME, METADATA_PATH, make_datasette
 
 METADATA = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
@@ -49,16 +49,23 @@ def by(rows, *keys):
     return {(r[keys[0]] if len(keys) == 1 else tuple(r[k] for k in keys)): r for r in rows}
 
 
-# --- the views are part of the build and described ------------------------------------
+# --- the comparison tables are part of the build and described ------------------------
 
 
-def test_build_creates_the_views(built_db):
+def test_build_creates_the_comparison_tables_with_their_indexes(built_db):
     with sqlite3.connect(built_db) as conn:
-        views = {name for (name,) in conn.execute("select name from sqlite_master where type = 'view'")}
-    assert set(VIEWS) <= views
+        tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
+        assert set(COMPARISON_TABLES) <= tables
+        for table, columns in COMPARISON_INDEXES:
+            indexed = [
+                [r[2] for r in conn.execute(f"pragma index_info([{name}])")]
+                for (name,) in conn.execute(f"select name from pragma_index_list('{table}')")
+            ]
+            assert columns in indexed, f"{table} has no index on {columns}"
+        assert conn.execute("select count(*) from comparison").fetchone()[0] > 0
 
 
-@pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.parametrize("view", sorted(COMPARISON_TABLES))
 def test_metadata_describes_every_view_and_its_columns(built_db, view):
     with sqlite3.connect(built_db) as conn:
         columns = [r[1] for r in conn.execute(f"pragma table_info({view})")]
