@@ -313,6 +313,7 @@ COMPARATOR_WORDS = {"<": "<=", "<=": "<=", "≤": "<=", ">": ">=", ">=": ">=", "
                     "超过": ">=", "不超过": "<=", "约": "~", "以内": "<=", "以下": "<=", "以上": ">=", "及以上": ">=", "左右": "~"}
 
 
+DIGIT = re.compile(r"\d")
 BRACKETED_CELL = re.compile(r"^[\[［【](.*)[\]］】]$")
 
 
@@ -335,7 +336,7 @@ def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
     cleaned = text.translate(FULLWIDTH).strip().strip("\u3000")
     # `[100]`: a five-year cumulative figure, bracketed in indicator tables.
     cleaned = BRACKETED_CELL.sub(r"\1", cleaned).strip()
-    if not cleaned or not any(ch.isdigit() for ch in cleaned):
+    if not cleaned or not DIGIT.search(cleaned):
         return None
     m = CELL.match(cleaned)
     value_max = None
