@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extract.context import DocumentContext
@@ -67,7 +66,7 @@ def link_values(document: Document, values: list[IndicatorValue]) -> None:
             if value.source == "prose":
                 before = window
             else:  # `退休人员及时纳入社区管理，社区管理率100%`: the cell's own words
-                before = re.split(r"[\t\n|]", window)[-1]
+                before = window[max(window.rfind(mark) for mark in "\t\n|") + 1 :]
         value.indicator_id = link_in_context(value.name_raw, value.unit, before, value.parent_name)
 
 

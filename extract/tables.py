@@ -20,7 +20,7 @@ from functools import cache
 from extract.context import DocumentContext
 from extract.linking import link_indicator, load_indicators
 from extract.periods import find_period, period_of_year, period_years
-from extract.quantities import find_quantities, normalise_unit, parse_cell
+from extract.quantities import DIGIT, find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
 from extract.values import IndicatorValue
 from ingest.document import Cell, Table
@@ -491,8 +491,8 @@ def _values_in_label_cells(row: AlignedRow, table_index: int, context: DocumentC
 
     out = []
     for cell in row.cells:
-        if not cell.text or len(cell.text) > 80 or cell.text == row.rule:
-            continue
+        if not cell.text or len(cell.text) > 80 or cell.text == row.rule or not DIGIT.search(cell.text):
+            continue  # (most label cells hold no number at all)
         for q in find_quantities(cell.text):
             if q.unit is None or q.unit in ("分", "岁", "年") or q.start == 0:
                 continue

@@ -32,27 +32,26 @@ TABLE_PATH = Path(__file__).resolve().parent / "data" / "traditional_to_simplifi
 TRADITIONAL_SHARE = 0.1
 # The share is measured on the text's beginning: a document keeps one script.
 SAMPLE_CHARS = 200_000
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
 @cache
-def _tables() -> tuple[dict[int, int], dict[int, None]]:
-    """(traditional → simplified translation, traditional-only characters)."""
+def _tables() -> tuple[dict[int, int], frozenset[str]]:
+    """(traditional → simplified translation, the traditional-only characters)."""
     with TABLE_PATH.open(encoding="utf-8") as f:
         rows = list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
     convert = {ord(r["traditional"]): ord(r["simplified"]) for r in rows}
-    only = {ord(r["traditional"]): None for r in rows if r["traditional_only"] == "1"}
+    only = frozenset(r["traditional"] for r in rows if r["traditional_only"] == "1")
     return convert, only
 
 
 def looks_traditional(text: str) -> bool:
     """True when the text is written in traditional characters."""
     sample = text[:SAMPLE_CHARS]
-    han = len(HAN.findall(sample))
+    han = sum(map(len, HAN_RUN.findall(sample)))
     if not han:
         return False
-    _, only = _tables()
-    traditional = len(sample) - len(sample.translate(only))
+    traditional = sum(map(_tables()[1].__contains__, sample))
     return traditional / han > TRADITIONAL_SHARE
 
 
