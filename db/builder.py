@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.checks import write_checks
+from db.checks import check_rows, document_checks
 from db.names import write_indicator_names
 from db.schema import INDEXES, TABLES
 from db.search import add_to_search, create_search_tables
@@ -119,6 +119,25 @@ def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRec
         extraction=extraction,
         city_en=city_en,
     )
+
+
+# A small document that goes through every step of reading and extraction.
+WARM_UP_TEXT = """2017年就业工作计划
+一、主要目标
+全年城镇新增就业10万人，城镇登记失业率控制在4%以内。
+序号 | 指标 | 单位 | 目标
+1 | 城镇新增就业 | 万人 | 10
+"""
+
+
+def warm_up() -> None:
+    """Load the lexicons, tables and patterns and build the spaCy pipeline
+    now (about 0.3 s): worker processes forked afterwards share them instead
+    of each loading its own."""
+    from ingest.txt import text_to_document
+
+    document = text_to_document(WARM_UP_TEXT)
+    extract_document(document, detect_metadata(document.text))
 
 
 def merge_metadata(detected: Metadata, override: dict) -> Metadata:
@@ -235,11 +254,20 @@ def write_reference_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id: int, ids: dict) -> int:
+@dataclass
+class WriteState:
+    """What the writer carries from one document to the next."""
+
+    ids: dict[str, int] = field(default_factory=lambda: dict.fromkeys(["table", "paragraph", "value", "score", "check"], 0))
+    regions: set[tuple[str | None, str]] = field(default_factory=set)  # (city, region) written
+    measures: dict[str, str | None] = field(default_factory=dict)  # canonical indicator → its measure
+
+
+def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id: int, state: WriteState) -> int:
     """Write one document and everything extracted from it; returns its value count."""
     doc, meta = record.document, record.metadata
     values = record.extraction.values
-    db["documents"].insert(
+    insert_rows(db, "documents", [
         {
             "id": document_id,
             "source_file": record.source_file,
@@ -261,14 +289,15 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             "n_values": len(values),
             "text": doc.text,
         }
-    )
+    ])
     table_ids = {}
+    tables = []
     for seq, table in enumerate(doc.tables):
-        ids["table"] += 1
-        table_ids[seq] = ids["table"]
-        db["source_tables"].insert(
+        state.ids["table"] += 1
+        table_ids[seq] = state.ids["table"]
+        tables.append(
             {
-                "id": ids["table"],
+                "id": state.ids["table"],
                 "document_id": document_id,
                 "seq": seq,
                 "caption": table.caption,
@@ -281,12 +310,13 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
                 "cells": json.dumps(table.grid(), ensure_ascii=False),
             }
         )
+    insert_rows(db, "source_tables", tables)
     paragraphs = []
     for seq, paragraph in enumerate(doc.paragraphs):
-        ids["paragraph"] += 1
+        state.ids["paragraph"] += 1
         paragraphs.append(
             {
-                "id": ids["paragraph"],
+                "id": state.ids["paragraph"],
                 "document_id": document_id,
                 "seq": seq,
                 "text": paragraph.text,
@@ -300,10 +330,10 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
     add_to_search(db, "paragraphs", paragraphs)
     rows = []
     for v in values:
-        ids["value"] += 1
+        state.ids["value"] += 1
         rows.append(
             {
-                "id": ids["value"],
+                "id": state.ids["value"],
                 "document_id": document_id,
                 "indicator_id": v.indicator_id,
                 "name_raw": v.name_raw,
@@ -335,10 +365,10 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
     add_to_search(db, "indicator_values", rows)
     scores = []
     for s in record.extraction.scores:
-        ids["score"] += 1
+        state.ids["score"] += 1
         scores.append(
             {
-                "id": ids["score"],
+                "id": state.ids["score"],
                 "document_id": document_id,
                 "indicator_id": link_indicator(s.name_raw, None),
                 "name_raw": s.name_raw,
@@ -354,16 +384,20 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             }
         )
     insert_rows(db, "scores", scores)
-    _write_regions(db, meta.city, values, ids["regions"])
+    checks = check_rows(document_checks(rows, state.measures), state.ids["check"] + 1)
+    state.ids["check"] += len(checks)
+    insert_rows(db, "checks", checks)
+    _write_regions(db, meta.city, values, state.regions)
     return len(values)
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """Insert rows that all have the same keys, in one statement.
 
-    sqlite-utils' `insert_all` inspects every value of every row (to store
-    lists and dicts as JSON), which made it the writer's largest cost; these
-    rows hold only text, numbers and None, and the table already exists.
+    sqlite-utils' `insert` and `insert_all` inspect the table and every value
+    of every row (to store lists and dicts as JSON, to add missing columns),
+    which made them the writer's largest cost; these rows hold only text,
+    numbers and None, and their table exists with every column.
     """
     if not rows:
         return
@@ -390,10 +424,10 @@ def _write_regions(db: sqlite_utils.Database, city: str | None, values, written:
     for v in values:
         if v.region and (city, v.region) not in written and (city, v.region) not in new:
             new[(city, v.region)] = v.parent_region
-    db["regions"].insert_all(
+    insert_rows(db, "regions", [
         {"city": city, "name": name, "parent": parent, "level": region_level(name)}
         for (city, name), parent in new.items()
-    )
+    ])
     written.update(new)
 
 
@@ -460,8 +494,7 @@ def build(
         create_tables(db)
         create_search_tables(db)
         write_reference_tables(db)
-        # the last id written to each table, and the (city, region) pairs written
-        ids = {"table": 0, "paragraph": 0, "value": 0, "score": 0, "regions": set()}
+        state = WriteState(measures={i["id"]: i.get("measure") for i in load_indicators()})
         by_hash: dict[str, int] = {}
         with db.conn:
             records = files_to_records(files, corpus_dir, overrides, report, strict, progress, workers, build_cache, scheduler)
@@ -472,7 +505,7 @@ def build(
                     continue
                 report.documents += 1
                 by_hash[record.sha256] = report.documents
-                n = write_record(db, record, report.documents, ids)
+                n = write_record(db, record, report.documents, state)
                 report.values += n
                 report.by_format[record.document.format] = report.by_format.get(record.document.format, 0) + 1
                 if n == 0:
@@ -480,7 +513,6 @@ def build(
             db["ingest_errors"].insert_all(dataclasses.asdict(e) for e in report.errors)
             write_build_info(db, report, corpus_dir)
             create_indexes(db)
-        write_checks(db)
         write_comparison_tables(db)
         write_indicator_names(db)
         db.conn.execute("PRAGMA journal_mode = DELETE")

@@ -195,30 +195,35 @@ order by iv.document_id, iv.table_id, iv.row_index, iv.col_index, iv.id
 """
 
 
+def _table_order(value: dict) -> tuple:
+    # VALUES_SQL's order (table, row, column, id; SQL puts NULL first).
+    return tuple((value[k] is not None, value[k] or 0) for k in ("table_id", "row_index", "col_index", "id"))
+
+
+def document_checks(values: list[dict], measures: dict[str, str | None]) -> list[Check]:
+    """The checks of one document's values (rows of indicator_values, in any
+    order); `measures` gives each canonical indicator's measure."""
+    ordered = sorted(values, key=_table_order)
+    return values_to_checks([{**v, "measure": measures.get(v["indicator_id"])} for v in ordered])
+
+
+def check_rows(checks: Iterable[Check], first_id: int) -> list[dict]:
+    """The rows of the `checks` table for `checks`, numbered from `first_id`."""
+    return [{"id": n, **asdict(check)} for n, check in enumerate(checks, start=first_id)]
+
+
 def write_checks(db) -> int:
     """Compute the checks of every value in `db` (a sqlite_utils.Database) and
-    write them to its `checks` table; returns how many were written.
+    write them to its empty `checks` table; returns how many were written. (A
+    build writes each document's checks with its values, in the same order:
+    document by document, allocation checks before part checks.)
 
     No check spans two documents, so the values are read one document at a
-    time and memory does not grow with the corpus; the rows come in the order
-    `values_to_checks` gives over all values (allocation checks, then part
-    checks)."""
-    parts: list[Check] = []
+    time and memory does not grow with the corpus."""
     numbered = 0
-
-    def allocation_checks():
-        values = (dict(row) for row in db.query(VALUES_SQL))
-        for _, document_values in groupby(values, key=lambda v: v["document_id"]):
-            checks = values_to_checks(list(document_values))
-            parts.extend(c for c in checks if c.check_type == "part_within_parent")
-            yield from (c for c in checks if c.check_type != "part_within_parent")
-
-    def rows(checks):
-        nonlocal numbered
-        for check in checks:
-            numbered += 1
-            yield {"id": numbered, **asdict(check)}
-
-    db["checks"].insert_all(rows(allocation_checks()))
-    db["checks"].insert_all(rows(parts))
+    values = (dict(row) for row in db.query(VALUES_SQL))
+    for _, document_values in groupby(values, key=lambda v: v["document_id"]):
+        rows = check_rows(values_to_checks(list(document_values)), numbered + 1)
+        db["checks"].insert_all(rows)
+        numbered += len(rows)
     return numbered

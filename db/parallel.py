@@ -169,6 +169,9 @@ def outcomes_in_order(
         # Objects that the garbage collector does not visit stay on memory
         # pages that forked workers share with this process, instead of
         # each worker copying them (about 80 MB less with two workers).
+        from db.builder import warm_up
+
+        warm_up()
         gc.freeze()
         executor = process_pool(n_workers)
     # With a cache, outcomes come back packed (compressed), as the cache

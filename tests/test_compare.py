@@ -229,6 +229,16 @@ def test_checks_on_the_seeds(ds):
     assert all(c["ok"] == 1 for c in checks)
 
 
+def test_checks_written_with_each_document_equal_checks_computed_from_the_finished_database(built_db, tmp_path):
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(built_db.read_bytes())
+    database = sqlite_utils.Database(copy)
+    written = [tuple(r) for r in database.execute("select * from checks order by id").fetchall()]
+    database.execute("delete from checks")
+    assert write_checks(database) == len(written) > 0
+    assert [tuple(r) for r in database.execute("select * from checks order by id").fetchall()] == written
+
+
 def test_failed_checks_lists_a_table_that_does_not_add_up(tmp_path):
     path = tmp_path / "plankb.db"
     database = sqlite_utils.Database(path)
