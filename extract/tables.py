@@ -20,7 +20,7 @@ from functools import cache
 from extract.context import DocumentContext
 from extract.linking import link_indicator, load_indicators
 from extract.periods import find_period, period_of_year, period_years
-from extract.quantities import DIGIT, find_quantities, normalise_unit, parse_cell
+from extract.quantities import find_quantities, normalise_unit, parse_cell
 from extract.resources import header_pattern, load_yaml
 from extract.values import IndicatorValue
 from ingest.document import Cell, Table
@@ -485,14 +485,17 @@ def table_to_values(
     return values, scores
 
 
+WORDS_THEN_NUMBER = re.compile(r"[^\W\d_]\D*\d")  # a letter, later a digit
+
+
 def _values_in_label_cells(row: AlignedRow, table_index: int, context: DocumentContext, evidence: str) -> list[IndicatorValue]:
     """Values stated inside a text cell (`退休人员及时纳入社区管理，社区管理率100%`)."""
     from extract.prose import clean_name
 
     out = []
     for cell in row.cells:
-        if not cell.text or len(cell.text) > 80 or cell.text == row.rule or not DIGIT.search(cell.text):
-            continue  # (most label cells hold no number at all)
+        if not cell.text or len(cell.text) > 80 or cell.text == row.rule or not WORDS_THEN_NUMBER.search(cell.text):
+            continue  # a value here needs words before it to name it (most cells are names or numbers)
         for q in find_quantities(cell.text):
             if q.unit is None or q.unit in ("分", "岁", "年") or q.start == 0:
                 continue
