@@ -85,6 +85,15 @@ def segment(text: str | None) -> str:
     return " ".join(" ".join(_UNSPACED.split(text)).split())
 
 
+def _index_text(text) -> str:
+    """`segment` for the index: the same tokens, with the spaces between them
+    left as they fall (a tokenizer skips runs of spaces; this is the
+    hottest part of indexing)."""
+    if not text:
+        return ""
+    return " ".join(_UNSPACED.split(unicodedata.normalize("NFKC", str(text))))
+
+
 def match_expression(query: str | None, column: str | None = None) -> str | None:
     """The FTS5 MATCH expression for a query typed in a search box: every term
     (separated by spaces; `"…"` keeps spaces inside a term) must occur as
@@ -131,14 +140,14 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
 # A table's short texts repeat from row to row (a sentence or table row holds
 # several values; names, years and units recur), so they are segmented once;
 # paragraphs are long and rarely repeat.
-_segment_short = lru_cache(maxsize=4096)(segment)
+_segment_short = lru_cache(maxsize=4096)(_index_text)
 
 
 def add_to_search(db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> None:
     """Index `rows` of `table` (dicts with `id` and the table's searched
     columns), which the table holds or is about to hold."""
     columns = SEARCH_COLUMNS[table]
-    segment_column = segment if table == "paragraphs" else _segment_short
+    segment_column = _index_text if table == "paragraphs" else _segment_short
     documents = (
         (row["id"], *(" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values()))
         for row in rows

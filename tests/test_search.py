@@ -271,3 +271,14 @@ def test_review_page_lists_values_not_located_apart(built_db, tmp_path, conn):
 @pytest.mark.parametrize("path", ["/-/source/999999", "/-/review/999", "/-/source/abc", "/-/review/abc"])
 def test_pages_are_not_found_for_unknown_ids(ds, path):
     assert get(ds, path).status_code == 404
+
+
+@pytest.mark.parametrize("text", [
+    "“十四五”时期，城镇新增就业175万人以上",
+    "城镇登记失业率控制在３．８％以内（２０２０年）",
+    "GDP增长6.5%  左右\t\n养老保险",
+    "",
+    "12 | 参加工伤保险人数 | 万人 | 395",
+])
+def test_the_index_holds_the_tokens_a_query_is_segmented_into(text):
+    assert db.search._index_text(text).split() == segment(text).split()
