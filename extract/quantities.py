@@ -12,7 +12,7 @@ exception. Units and comparator cues come from `data/units.yml` and
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from extract.resources import load_yaml
 from extract.values import Quantity
@@ -124,6 +124,7 @@ def _parse_chinese_numeral(text: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
+@lru_cache(maxsize=4096)
 def normalise_unit(unit_raw: str | None) -> tuple[str | None, float]:
     """The base unit and the multiplier of a unit as written.
 
@@ -166,21 +167,29 @@ def _match_unit(text: str, pos: int) -> tuple[str, int, bool] | None:
     return unit, m.end(), bool(m.group("approx"))
 
 
+@cache
+def _comparator_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str], dict[str, str]]:
+    """(a cue ending a text, a cue starting one, cue → comparator before, after);
+    the longest cue wins, as the alternatives are longest first."""
+    before, after = _comparator_cues()
+    ending = re.compile("(?:" + "|".join(re.escape(cue) for cue, _ in before) + ")$")
+    starting = re.compile("|".join(re.escape(cue) for cue, _ in after))
+    return ending, starting, dict(before), dict(after)
+
+
 def _comparator_after(text: str, pos: int) -> tuple[str, int] | None:
     rest = text[pos : pos + 6].lstrip(" ")
     skipped = len(text[pos : pos + 6]) - len(rest)
-    for cue, op in _comparator_cues()[1]:
-        if rest.startswith(cue):
-            return op, pos + skipped + len(cue)
-    return None
+    _, starting, _, ops = _comparator_patterns()
+    m = starting.match(rest)
+    return (ops[m.group()], pos + skipped + m.end()) if m else None
 
 
 def _comparator_before(text: str, pos: int) -> str | None:
     before = text[max(0, pos - 4) : pos].rstrip(" ")
-    for cue, op in _comparator_cues()[0]:
-        if before.endswith(cue):
-            return op
-    return None
+    ending, _, ops, _ = _comparator_patterns()
+    m = ending.search(before)
+    return ops[m.group()] if m else None
 
 
 # What follows a number that is no quantity (see `_is_excluded`).
