@@ -107,8 +107,10 @@ def canned_queries() -> dict:
 
 def pick_params(db: Path) -> dict[str, dict]:
     """Realistic parameters: the most common linked indicator by its Chinese
-    name, the city with the most documents and the 十三五 period, and a
-    document in the middle of the database."""
+    name (and by id for compare_indicator), the city with the most documents
+    and the 十三五 period, a document in the middle of the database, the city
+    with the most fulfilment rows (all periods), and the largest regional
+    allocation."""
     conn = sqlite3.connect(db)
     try:
         name_zh = conn.execute(
@@ -117,12 +119,24 @@ def pick_params(db: Path) -> dict[str, dict]:
         ).fetchone()[0]
         city = conn.execute("select city from documents where city is not null group by city order by count(*) desc, city limit 1").fetchone()[0]
         n_docs = conn.execute("select max(id) from documents").fetchone()[0]
+        indicator_id = conn.execute(
+            "select indicator_id from comparison where region is null group by indicator_id order by count(*) desc limit 1"
+        ).fetchone()[0]
+        fulfilment_city = conn.execute("select city from fulfilment group by city order by count(*) desc, city limit 1").fetchone()[0]
+        # the largest regional allocation: its city, indicator (as written) and year
+        allocation = conn.execute(
+            "select d.city, c.indicator, c.year from checks c join documents d on d.id = c.document_id "
+            "where c.check_type = 'regions_sum' order by c.n_parts desc, c.id limit 1"
+        ).fetchone()
     finally:
         conn.close()
     return {
         "indicator_across_cities": {"indicator": name_zh},
         "city_targets_for_period": {"city": city, "period": "十三五"},
         "document_values": {"document_id": str(n_docs // 2)},
+        "compare_indicator": {"indicator": indicator_id},
+        "city_fulfilment": {"city": fulfilment_city, "period": ""},
+        "city_allocation": {"city": allocation[0], "indicator": allocation[1], "year": str(allocation[2] or "")},
     }
 
 

@@ -45,7 +45,15 @@ from benchmarks.measure import Run, watch
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 STEPS = ["seed", "formats", "build", "rebuild", "dask", "queries"]
-QUERIES = ["indicator_across_cities", "city_targets_for_period", "document_values"]
+# The canned queries a researcher compares with (metadata.yml), timed on the large database.
+QUERIES = [
+    "indicator_across_cities",
+    "city_targets_for_period",
+    "document_values",
+    "compare_indicator",
+    "city_fulfilment",
+    "city_allocation",
+]
 
 
 @dataclass
@@ -136,12 +144,22 @@ def step_seed(results: Results, work: Path) -> None:
     results.add("seed corpus (5 txt), `plankb build --no-cache` wall, Python start-up included (median of 3)", fmt_s(median), "< 3 s", median < 3)
 
 
+# A format whose build takes less than this is built 3 times and the median
+# reported: on a shared machine one short run can be off by 10 %.
+REPEAT_BELOW_S = 30
+
+
 def step_formats(results: Results, corpus: Path, work: Path, workers: int) -> None:
     for fmt in FORMATS:
-        run = run_build(corpus / fmt, work / f"format-{fmt}.db", workers)
+        runs = [run_build(corpus / fmt, work / f"format-{fmt}.db", workers)]
+        if runs[0].output["build_s"] < REPEAT_BELOW_S:
+            runs += [run_build(corpus / fmt, work / f"format-{fmt}.db", workers) for _ in range(2)]
+        run = sorted(runs, key=lambda r: r.output["build_s"])[len(runs) // 2]
         out = run.output
         rate = out["documents"] / out["build_s"]
         value = f"{rate:.1f} documents/s ({out['documents']} in {fmt_s(out['build_s'])}; {fmt_s(run.wall_s)} wall with start-up)"
+        if len(runs) > 1:
+            value += f"; median of {len(runs)} builds: " + ", ".join(f"{r.output['documents'] / r.output['build_s']:.1f}" for r in runs)
         if fmt == "pdf":
             value += f"; {out['pages'] / out['build_s']:.1f} pages/s ({out['pages']} pages)"
         if fmt == "txt":
