@@ -201,4 +201,5 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("documents", ["city", "period", "year"]),
     ("documents", ["source_file"]),  # document_values looks a document up by its path
     ("regions", ["city", "name"]),
+    ("checks", ["document_id", "table_id"]),  # city_allocation joins a table's values to their checks
 ]
