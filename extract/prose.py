@@ -137,12 +137,17 @@ def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
         if q.unit is None and q.comparator == "=":
             continue
         listed_after_dropped = dropped_end is not None and text[dropped_end : q.start].strip() in LIST_SEPARATORS + (",", "，")
-        if listed_after_dropped or _is_parameter(text, q) or _is_relative_change(text, q):
+        if listed_after_dropped or _is_parameter(text, q) or _is_relative_change(text, q) or _is_group_size(text, q):
             dropped_end = q.end
             continue
         dropped_end = None
         out.append(Candidate(quantity=q, sentence=sentence))
     return out
+
+
+def _is_group_size(text: str, q: Quantity) -> bool:
+    """`3个` in `3个国家级开发区分别至少建立5个基地`."""
+    return bool(cue_pattern("group_size_after").match(text, q.end))
 
 
 def _clause_before(text: str, q: Quantity) -> str:

@@ -96,6 +96,19 @@ def test_not_values(text):
     assert values_of(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("3个开发区分别至少建立5个创业基地", [5]),
+        ("全市10个区县分别建成2个就业服务站", [2]),
+        ("将格列卫等15种特殊药品纳入大病保险支付范围", [15]),  # a count after 等 can be the value
+        ("城镇职工养老保险、医疗保险参保人数分别达到652万人、1073万人", [6520000, 10730000]),
+    ],
+)
+def test_a_count_sizing_a_group_before_fenbie_is_no_value(text, kept):
+    assert [v.value for v in values_of(text)] == kept
+
+
 def test_counted_noun_after_a_classifier_names_the_value():
     values = values_of("培训10000名专业技术骨干人才", ANNUAL_2017)
     assert values[0].name_raw == "专业技术骨干人才"
