@@ -126,10 +126,24 @@ def test_year_as_attribute_is_not_the_values_year():
         ("城镇登记失业率控制在", "城镇登记失业率"),
         ("到2020年，高技能人才占技能人才比重达到", "高技能人才占技能人才比重"),
         ("年均增长", "年均增长"),  # a name that is itself a trailing word is not cut to `年`
+        ("目前普通门诊医疗费用报销比例提高到", "普通门诊医疗费用报销比例"),
     ],
 )
 def test_clean_name(raw, name):
     assert clean_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("报销比例提高到30%", [30]),  # 比例 is a share, not a comparison (比…提高)
+        ("比重提高到45%", [45]),
+        ("比上年提高5%", []),
+        ("较2015年增长20%", []),
+    ],
+)
+def test_a_share_word_is_not_a_comparison(text, kept):
+    assert [v.value for v in values_of(text)] == kept
 
 
 @pytest.mark.parametrize(
