@@ -182,7 +182,7 @@ def up_to_date(corpus_dir: Path, db_path: Path) -> dict | None:
     if not path.is_file() or not Path(db_path).is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
             rows = dict(conn.execute("select name, value from meta").fetchall())
         finally:

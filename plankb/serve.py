@@ -91,7 +91,7 @@ def is_stale(db_path: Path, corpus_dir: Path) -> bool:
 def _check_database(db_path: Path) -> None:
     """Fail early, with the path, when the file is not a SQLite database."""
     try:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?immutable=1", uri=True)
+        conn = sqlite3.connect(f"{Path(db_path).absolute().as_uri()}?immutable=1", uri=True)
         try:
             conn.execute("select count(*) from sqlite_master").fetchone()
         finally:

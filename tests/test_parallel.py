@@ -19,6 +19,7 @@ import db.cache
 from db import BuildError, build
 from db.parallel import MIN_PARALLEL_FILES, in_order
 from plankb.cli import cli
+from plankb.serve import make_datasette
 
 from .conftest import CORPUS, ROOT, SEEDS
 
@@ -185,6 +186,16 @@ def test_nothing_changed_leaves_the_database_as_it_is(tmp_path, monkeypatch):
     assert report.up_to_date and (report.documents, report.values) == (first.documents, first.values)
     after = db_path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_nothing_changed_with_relative_paths(tmp_path, monkeypatch):
+    # `plankb.db` and `corpus` as a user types them, from the working directory
+    seed_corpus(tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    first = build("corpus", "plankb.db", cache=True)
+    report = build("corpus", "plankb.db", cache=True)
+    assert report.up_to_date and report.values == first.values
+    assert make_datasette(Path("plankb.db")) is not None  # the site opens it by a relative path too
 
 
 def test_touched_file_is_confirmed_by_its_hash_not_read_again(tmp_path, monkeypatch):
