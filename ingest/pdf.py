@@ -3,8 +3,9 @@
 A PDF holds glyphs at positions, not paragraphs. The reader rebuilds, page by
 page:
 
-1. `page_to_items` — ruled tables (`page.find_tables`) as grids, and the
-   visual lines of the text outside them, top to bottom. Glyphs drawn twice or
+1. `page_to_items` — ruled tables (`page.find_tables`) as grids, tables
+   without rules found by the alignment of their text (`ingest.pdf_text_tables`),
+   and the visual lines of the text outside them, top to bottom. Glyphs drawn twice or
    more at nearly the same spot (fake bold: word processors embolden a CJK font
    that has no bold face by overprinting it) are removed first, and spaces
    between Han characters (letter-spaced headings, justified lines) dropped.
@@ -36,6 +37,7 @@ from ingest.document import (
     UnreadableDocument,
 )
 from ingest.layout import WIDE, grid_to_blocks, join_lines, lay_out
+from ingest.pdf_text_tables import find_text_tables
 from ingest.structure import attach_captions
 
 # Fake-bold copies sit within a point of the original; identical glyphs set side
@@ -77,7 +79,8 @@ class Line:
 
 @dataclass
 class PageTable:
-    """A ruled table as found on one page (or, once joined, over several)."""
+    """A table (ruled, or aligned by white space) as found on one page (or, once
+    joined, over several)."""
 
     grid: list[list[str]]
     columns: list[float]  # left edge of each grid column
@@ -158,7 +161,8 @@ def check_text_layer(pdf, path: Path) -> None:
 
 
 def page_to_items(page) -> list[Item]:
-    """The ruled tables and the lines of text outside them, top to bottom."""
+    """The ruled tables, the tables laid out by alignment alone
+    (`find_text_tables`) and the lines of text outside them, top to bottom."""
     page = page.dedupe_chars(tolerance=DEDUPE_TOLERANCE)
     number = page.page_number
     tables = [t for t in page.find_tables() if len(t.cells) > 1]  # one cell: a box around text
@@ -168,7 +172,13 @@ def page_to_items(page) -> list[Item]:
         for t, (x0, top, x1, bottom) in zip(tables, boxes)
     ]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _in_any(obj, boxes))
-    for line in outside.extract_text_lines(x_tolerance=X_TOLERANCE, return_chars=True):
+    text_tables, lines = find_text_tables(outside.extract_text_lines(x_tolerance=X_TOLERANCE, return_chars=True))
+    items += [
+        PageTable([[clean_cjk(cell) for cell in row] for row in t.grid], t.columns, t.x0, t.x1, t.top, t.bottom,
+                  number, float(page.width))
+        for t in text_tables
+    ]  # fmt: skip
+    for line in lines:
         text = clean_cjk(line["text"])
         if text:
             sizes = [c["size"] for c in line["chars"] if not c["text"].isspace()] or [10.0]
