@@ -25,7 +25,7 @@ import sqlite_utils
 from db.checks import check_rows, document_checks
 from db.names import write_indicator_names
 from db.schema import INDEXES, TABLES
-from db.search import add_to_search, create_search_tables
+from db.search import add_to_search, create_search_tables, search_texts
 from db.views import write_comparison_tables
 from extract import EXTRACTOR_VERSION, Extraction, extract_document
 from extract.linking import link_indicator, load_indicators
@@ -53,6 +53,9 @@ class DocumentRecord:
     extraction: Extraction
     city_en: str | None = None
     other_paths: list[str] = field(default_factory=list)
+    # table → what its search index holds for each paragraph / value, in order
+    # (db.search.search_texts), computed in the worker: the writer only inserts.
+    search: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +121,10 @@ def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRec
         metadata=metadata,
         extraction=extraction,
         city_en=city_en,
+        search={
+            "paragraphs": search_texts("paragraphs", ({"text": p.text} for p in document.paragraphs)),
+            "indicator_values": search_texts("indicator_values", (vars(v) for v in extraction.values)),
+        },
     )
 
 
@@ -327,7 +334,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
         )
     insert_rows(db, "paragraphs", paragraphs)
     # Chinese is segmented for the search index (and, in the site, the query): db/search.py.
-    add_to_search(db, "paragraphs", paragraphs)
+    add_to_search(db, "paragraphs", [p["id"] for p in paragraphs], _search_texts(record, "paragraphs", paragraphs))
     rows = []
     for v in values:
         state.ids["value"] += 1
@@ -362,7 +369,7 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
             }
         )
     insert_rows(db, "indicator_values", rows)
-    add_to_search(db, "indicator_values", rows)
+    add_to_search(db, "indicator_values", [r["id"] for r in rows], _search_texts(record, "indicator_values", rows))
     scores = []
     for s in record.extraction.scores:
         state.ids["score"] += 1
@@ -389,6 +396,12 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
     insert_rows(db, "checks", checks)
     _write_regions(db, meta.city, values, state.regions)
     return len(values)
+
+
+def _search_texts(record: DocumentRecord, table: str, rows: list[dict]) -> list[tuple[str, ...]]:
+    # A record from an older build cache may lack them.
+    texts = getattr(record, "search", {}).get(table)
+    return texts if texts is not None and len(texts) == len(rows) else search_texts(table, rows)
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:

@@ -143,17 +143,25 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
 _segment_short = lru_cache(maxsize=4096)(_index_text)
 
 
-def add_to_search(db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> None:
-    """Index `rows` of `table` (dicts with `id` and the table's searched
-    columns), which the table holds or is about to hold."""
+def search_texts(table: str, rows: Iterable[dict]) -> list[tuple[str, ...]]:
+    """What the index of `table` holds for each of `rows` (dicts with the
+    table's searched columns): one segmented text per index column.
+
+    A build computes them in the worker that extracted the document, beside
+    the extraction, so that the one writer only inserts them."""
     columns = SEARCH_COLUMNS[table]
     segment_column = _index_text if table == "paragraphs" else _segment_short
-    documents = (
-        (row["id"], *(" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values()))
+    return [
+        tuple(" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values())
         for row in rows
-    )
+    ]
+
+
+def add_to_search(db: sqlite_utils.Database, table: str, ids: Iterable[int], texts: Iterable[tuple[str, ...]]) -> None:
+    """Index the rows `ids` of `table`, whose `search_texts` are `texts`."""
+    columns = SEARCH_COLUMNS[table]
     db.conn.executemany(
         f"insert into [{fts_table(table)}] (rowid, {', '.join(f'[{c}]' for c in columns)}) "
         f"values ({', '.join('?' * (len(columns) + 1))})",
-        documents,
+        ((row_id, *row_texts) for row_id, row_texts in zip(ids, texts, strict=True)),
     )

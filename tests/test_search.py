@@ -282,3 +282,28 @@ def test_pages_are_not_found_for_unknown_ids(ds, path):
 ])
 def test_the_index_holds_the_tokens_a_query_is_segmented_into(text):
     assert db.search._index_text(text).split() == segment(text).split()
+
+
+def test_the_writer_indexes_the_same_when_a_record_brings_no_search_texts(built_db, tmp_path, monkeypatch):
+    """Workers segment the text for the index; a record without it (from an
+    older build cache) is segmented by the writer, with the same result."""
+    import db.builder as builder
+    from db import build
+
+    from .conftest import CORPUS
+
+    real = builder.file_to_record
+
+    def without_search_texts(*args, **kwargs):
+        record = real(*args, **kwargs)
+        record.search = {}
+        return record
+
+    monkeypatch.setattr(builder, "file_to_record", without_search_texts)
+    path = tmp_path / "plankb.db"
+    build(CORPUS, path)
+    for table in ("paragraphs", "indicator_values"):
+        for term in ("就业", "养老保险", "2020"):
+            sql = f"select rowid from {table}_fts where {table}_fts match ? order by rowid"
+            expected = sqlite3.connect(built_db).execute(sql, [match_expression(term)]).fetchall()
+            assert expected and sqlite3.connect(path).execute(sql, [match_expression(term)]).fetchall() == expected
