@@ -30,8 +30,9 @@ TABLE_PATH = Path(__file__).resolve().parent / "data" / "traditional_to_simplifi
 # characters exist only in traditional writing. Simplified documents score 0
 # (a quoted name may add a little); traditional ones about a third.
 TRADITIONAL_SHARE = 0.1
-# The share is measured on the text's beginning: a document keeps one script.
-SAMPLE_CHARS = 200_000
+# The share is measured on the text's beginning (a few pages): a document
+# keeps one script.
+SAMPLE_CHARS = 10_000
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
