@@ -18,6 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -415,9 +416,10 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None
     if not rows:
         return
     columns = list(rows[0])
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     db.conn.executemany(
         f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})",
-        [tuple(row[c] for c in columns) for row in rows],
+        map(values, rows),
     )
 
 
