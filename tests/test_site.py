@@ -28,27 +28,17 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 
 
-def _load_schema():
-    # Loaded by path: `import db.schema` would run db/__init__.py, which
-    # imports the build and through it the extractors.
-    spec = importlib.util.spec_from_file_location("plankb_schema_for_tests", ROOT / "db" / "schema.py")
+def _load_by_path(name: str):
+    # `import db.schema` would run db/__init__.py, which imports the build and
+    # through it the extractors; db/schema.py and db/views.py need neither.
+    spec = importlib.util.spec_from_file_location(f"plankb_{name}_for_tests", ROOT / "db" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-SCHEMA = _load_schema()
-
-
-def _load_views():
-    # By path too: db/views.py needs nothing but the database.
-    spec = importlib.util.spec_from_file_location("plankb_views_for_tests", ROOT / "db" / "views.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-VIEWS = _load_views()
+SCHEMA = _load_by_path("schema")
+VIEWS = _load_by_path("views")
 METADATA = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
 DB_METADATA = METADATA["databases"][DATABASE_NAME]
 QUERIES = DB_METADATA["queries"]
