@@ -400,8 +400,8 @@ def write_record(db: sqlite_utils.Database, record: DocumentRecord, document_id:
 
 
 def _search_texts(record: DocumentRecord, table: str, rows: list[dict]) -> list[tuple[str, ...]]:
-    # A record from an older build cache may lack them.
-    texts = getattr(record, "search", {}).get(table)
+    # A record made other than by `file_to_record` may not carry them.
+    texts = record.search.get(table)
     return texts if texts is not None and len(texts) == len(rows) else search_texts(table, rows)
 
 

@@ -15,7 +15,8 @@ A file is taken from the cache when its row has the current extractor key and
 The extractor key is a hash of `EXTRACTOR_VERSION` and of every code and data
 file that decides what a file extracts to: `extract/` and `ingest/` (their
 `.py` files and `data/` lexicons, cue words, header patterns, city lists) and
-`db/builder.py` (`file_to_record`); and, per file, of its manifest entry.
+`db/builder.py` (`file_to_record`) with `db/search.py` (the search texts it
+segments); and, per file, of its manifest entry.
 Changing any of them re-extracts every document, so a build from the cache
 gives the same database as a full rebuild.
 
@@ -44,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a file extracts to depends on these trees and files (code and data).
-EXTRACTOR_SOURCES = [ROOT / "extract", ROOT / "ingest", ROOT / "db" / "builder.py"]
+EXTRACTOR_SOURCES = [ROOT / "extract", ROOT / "ingest", ROOT / "db" / "builder.py", ROOT / "db" / "search.py"]
 # What the database holds besides the records depends on these too.
 DATABASE_SOURCES = [ROOT / "db"]
 SOURCE_SUFFIXES = {".py", ".yml", ".yaml", ".csv", ".tsv", ".json", ".txt"}
