@@ -45,7 +45,8 @@ class RunTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        cuts = sorted({i for quantity in quantities_in(text) for i in (quantity.start, quantity.end)})
+        quantities = quantities_in(text)
+        cuts = sorted({i for quantity in quantities for i in (quantity.start, quantity.end)})
         words = []
         for run in TOKEN.finditer(text):
             start, end = run.span()
@@ -53,7 +54,10 @@ class RunTokenizer:
                 words.append(text[start:cut])
                 start = cut
             words.append(text[start:end])
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        # For `plankb_quantities`: `doc.text` would join every token again.
+        doc.user_data["quantities"] = quantities
+        return doc
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +71,8 @@ def quantities_in(text: str) -> tuple[Quantity, ...]:
 def mark_quantities(doc: Doc) -> Doc:
     """Mark every quantity (number with unit or comparator) as a span."""
     spans = []
-    for quantity in quantities_in(doc.text):
+    quantities = doc.user_data["quantities"] if "quantities" in doc.user_data else quantities_in(doc.text)
+    for quantity in quantities:
         span = doc.char_span(quantity.start, quantity.end, label="QUANTITY")
         if span is not None:
             span._.quantity = quantity

@@ -34,6 +34,7 @@ MAX_HEADING_LENGTH = 40
 FROM_TO = re.compile(r"(由|从)(?P<from>[^，。；]{0,30}?)(提高|增加|增长|上升|提升|扩大|下降|降低|减少|调整|提至|增至|降至)(到|至|为)?")
 ENUMERATION_SPLIT = re.compile(r"[、和及与]|以及")
 YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(至|到|-|—|－|~)\s*(20\d\d)\s*年")
+DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -64,10 +65,12 @@ def paragraph_to_sentences(paragraph: Paragraph) -> list[Sentence]:
         marked = [(span.start_char, span.end_char, span._.quantity) for span in doc.spans["quantities"]]
         starts = [m[0] for m in marked]
         for sent in doc.sents:
-            text = sent.text.strip()
+            # Sliced from the piece: `sent.text` joins the sentence's tokens again.
+            sent_text = piece[sent.start_char : sent.end_char]
+            text = sent_text.strip()
             if not text:
                 continue
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            start = sent.start_char + (len(sent_text) - len(sent_text.lstrip()))
             quantities, i = [], bisect_left(starts, start)
             while i < len(marked) and marked[i][0] < start + len(text):
                 span_end, quantity = marked[i][1], marked[i][2]
@@ -427,7 +430,7 @@ def from_to_earlier(text: str, quantities: list[Quantity]) -> set[int]:
 
 
 def paragraph_to_values(paragraph: Paragraph, context: DocumentContext, section_kind: str | None) -> list[IndicatorValue]:
-    if not any(ch.isdigit() for ch in paragraph.text) or not quantities_in(paragraph.text):
+    if not DIGIT.search(paragraph.text) or not quantities_in(paragraph.text):
         # Every value is a quantity: most paragraphs (no digit, or only years
         # and item numbers) need no spaCy pass at all.
         return []
