@@ -326,6 +326,9 @@ DIGIT = re.compile(r"\d")
 BRACKETED_CELL = re.compile(r"^[\[［【](.*)[\]］】]$")
 
 
+# Table extraction asks for the same cell several times (is it a value? whose
+# unit? does the column add up?); a Quantity is immutable, so it is shared.
+@lru_cache(maxsize=4096)
 def parse_cell(text: str, unit: str | None = None) -> Quantity | None:
     """The value of a table cell, with the row's or column's unit applied.
 
