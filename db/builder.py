@@ -232,7 +232,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 
 
 def write_reference_tables(db: sqlite_utils.Database) -> None:
-    db["indicators"].insert_all(
+    insert_rows(db, "indicators", [
         {
             "id": i["id"],
             "name_zh": i["name_zh"],
@@ -243,23 +243,20 @@ def write_reference_tables(db: sqlite_utils.Database) -> None:
             "aliases": json.dumps(i.get("aliases", []), ensure_ascii=False),
         }
         for i in load_indicators()
-    )
+    ])
     cities_csv = Path(__file__).resolve().parent.parent / "ingest" / "data" / "cities.csv"
     with cities_csv.open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
-    db["cities"].insert_all(
-        (
-            {
-                "name_zh": r["name_zh"],
-                "name_en": r.get("name_en"),
-                "province": r.get("province_zh"),
-                "province_en": r.get("province_en"),
-                "level": r.get("level"),
-            }
-            for r in rows
-        ),
-        ignore=True,
-    )
+    insert_rows(db, "cities", [
+        {
+            "name_zh": r["name_zh"],
+            "name_en": r.get("name_en"),
+            "province": r.get("province_zh"),
+            "province_en": r.get("province_en"),
+            "level": r.get("level"),
+        }
+        for r in rows
+    ], or_ignore=True)
 
 
 @dataclass
@@ -405,7 +402,7 @@ def _search_texts(record: DocumentRecord, table: str, rows: list[dict]) -> list[
     return texts if texts is not None and len(texts) == len(rows) else search_texts(table, rows)
 
 
-def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], or_ignore: bool = False) -> None:
     """Insert rows that all have the same keys, in one statement.
 
     sqlite-utils' `insert` and `insert_all` inspect the table and every value
@@ -418,7 +415,8 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None
     columns = list(rows[0])
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     db.conn.executemany(
-        f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})",
+        f"insert {'or ignore ' if or_ignore else ''}into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+        f"values ({', '.join('?' * len(columns))})",
         map(values, rows),
     )
 

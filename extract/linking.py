@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from extract.resources import SAFE_LOADER
+
 LEXICON_PATH = Path(__file__).parent / "data" / "indicators.yml"
 DOMAINS = ("employment", "social_insurance", "talent", "skills", "personnel",
            "labour_relations", "wages", "public_services")
@@ -193,7 +195,7 @@ def _alternation(words) -> str:
 @cache
 def _load(path: Path) -> _Lexicon:
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yaml.load(f, Loader=SAFE_LOADER)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise LexiconError(f"{path.name}: expected a mapping with an `indicators` list")
     rules = _rules(data.get("normalisation") or {}, path)
