@@ -11,8 +11,8 @@ the sentencizer with Chinese sentence-final punctuation, and
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import cache, lru_cache
+from itertools import pairwise
 
 import spacy
 from spacy.language import Language
@@ -46,14 +46,9 @@ class RunTokenizer:
 
     def __call__(self, text: str) -> Doc:
         quantities = quantities_in(text)
-        cuts = sorted({i for quantity in quantities for i in (quantity.start, quantity.end)})
-        words = []
-        for run in TOKEN.finditer(text):
-            start, end = run.span()
-            for cut in cuts[bisect_right(cuts, start) : bisect_right(cuts, end - 1)]:
-                words.append(text[start:cut])
-                start = cut
-            words.append(text[start:end])
+        # Runs are found between quantity boundaries, so none crosses one.
+        cuts = sorted({0, len(text), *(i for quantity in quantities for i in (quantity.start, quantity.end))})
+        words = [word for start, end in pairwise(cuts) for word in TOKEN.findall(text, start, end)]
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
         # For `plankb_quantities`: `doc.text` would join every token again.
         doc.user_data["quantities"] = quantities
