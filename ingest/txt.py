@@ -85,14 +85,17 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Control characters other than line breaks, tabs and form feeds, and the
+# replacement character of undecodable bytes.
+NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\r\ufffd]")
+
+
 def looks_binary(text: str) -> bool:
     """True when decoded text is mostly control characters: a binary file."""
     sample = text[:4000]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
-    replacement = sample.count("\ufffd")
-    return (controls + replacement) / len(sample) > 0.05
+    return len(NOT_TEXT.findall(sample)) / len(sample) > 0.05
 
 
 # --- lines --------------------------------------------------------------------
