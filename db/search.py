@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 import sqlite_utils
 
@@ -137,10 +138,21 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         db.execute(f"create virtual table [{name}] using fts5({', '.join(f'[{c}]' for c in columns)}, content='')")
 
 
-# A table's short texts repeat from row to row (a sentence or table row holds
-# several values; names, years and units recur), so they are segmented once;
-# paragraphs are long and rarely repeat.
-_segment_short = lru_cache(maxsize=4096)(_index_text)
+def _segment_fields(fields: tuple) -> str:
+    """One index column's text: its fields (those not None) segmented and joined."""
+    return " ".join([_index_text(field) for field in fields if field is not None])
+
+
+# The fields of a value repeat from row to row (a sentence or table row holds
+# several values; names, sections, years and units recur), so each column's
+# fields are segmented once; paragraphs are long and rarely repeat.
+_segment_short_fields = lru_cache(maxsize=4096)(_segment_fields)
+
+
+def _fields_getter(columns: list[str]) -> Callable[[dict], tuple]:
+    if len(columns) == 1:
+        return lambda row: (row[columns[0]],)
+    return itemgetter(*columns)
 
 
 def search_texts(table: str, rows: Iterable[dict]) -> list[tuple[str, ...]]:
@@ -149,12 +161,9 @@ def search_texts(table: str, rows: Iterable[dict]) -> list[tuple[str, ...]]:
 
     A build computes them in the worker that extracted the document, beside
     the extraction, so that the one writer only inserts them."""
-    columns = SEARCH_COLUMNS[table]
-    segment_column = _index_text if table == "paragraphs" else _segment_short
-    return [
-        tuple(" ".join(segment_column(row[c]) for c in cs if row[c] is not None) for cs in columns.values())
-        for row in rows
-    ]
+    getters = [_fields_getter(columns) for columns in SEARCH_COLUMNS[table].values()]
+    segment = _segment_fields if table == "paragraphs" else _segment_short_fields
+    return [tuple(segment(get(row)) for get in getters) for row in rows]
 
 
 def add_to_search(db: sqlite_utils.Database, table: str, ids: Iterable[int], texts: Iterable[tuple[str, ...]]) -> None:
