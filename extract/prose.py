@@ -148,6 +148,11 @@ def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
     return out
 
 
+def _is_target_figure(text: str, q: Quantity) -> bool:
+    """`4.6%` in `完成4.6%以内的目标任务`: the figure of a target."""
+    return bool(cue_pattern("target_figure_after").match(text, q.end))
+
+
 def _is_group_size(text: str, q: Quantity) -> bool:
     """`3个` in `3个国家级开发区分别至少建立5个基地`."""
     return bool(cue_pattern("group_size_after").match(text, q.end))
@@ -231,7 +236,7 @@ def clean_name(text: str) -> str:
 
 
 BRACKETED = re.compile(r"[（(][^（）()]{0,30}[)）]")
-VERB_ONLY = re.compile(r"^(达到|达|为|是|提高到|增加到|控制在|保持在|实现|完成|新增|累计)?$")
+VERB_ONLY = re.compile(r"^(超额|全面|圆满|提前|顺利)?(达到|达|为|是|提高到|增加到|控制在|保持在|实现|完成|新增|累计)?$")
 LEADING_VERBS = re.compile(r"^(提高|提升|加大|扩大|确保|稳定|保持|推进|加快|实现|力争|进一步)+")
 
 
@@ -252,7 +257,7 @@ def name_for(candidate: Candidate, previous_end: int) -> str:
     between = text[previous_end : q.start].strip()
     if previous_end and between in LIST_SEPARATORS:
         return ""  # listed after another value: the caller reuses that value's name
-    after = _noun_after(text, q)
+    after = "" if _is_target_figure(text, q) else _noun_after(text, q)
     if after and (q.unit_raw in CLASSIFIERS or (q.unit == "%" and text[q.end : q.end + 1] == "的")):
         # `培养5名管理骨干`, `27家定点医疗机构`, `70%的职工`: the indicator follows the value.
         return after
@@ -466,13 +471,17 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
         year = year_list.get(i) or year_for(text, q)
         if is_to_value and year is not None and year == values[-1].year and year_list.get(i) is None:
             year = None  # `从2012年的x提高到y`: 2012 is x's year, not y's
-        kind = kind_for(text, q, section_kind, year, context)
+        # The time the sentence speaks of decides the year and period; a
+        # target's figure stated in a review (`完成4.6%以内的目标任务`) is the
+        # target of the reviewed years.
+        time_kind = kind_for(text, q, section_kind, year, context)
         if i in earlier:
-            kind = "actual"
+            time_kind = "actual"
             if year is None or year_for(text, q) is None:
                 year = _period_start_level_year(context)
+        kind = "target" if _is_target_figure(text, q) else time_kind
         period = None
-        if kind == "target":
+        if time_kind == "target":
             if context.target_period and (year is None or period_years(context.target_period)[0] <= year <= period_years(context.target_period)[1]):
                 period = context.target_period
             year = year or context.target_year

@@ -109,6 +109,25 @@ def test_a_count_sizing_a_group_before_fenbie_is_no_value(text, kept):
     assert [v.value for v in values_of(text)] == kept
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a review: the figure after 完成 is the reviewed period's target, named by the value before it
+        ("城镇登记失业率保持在4%以下，完成4.6%以内的目标任务",
+         [("城镇登记失业率", 4, "actual", "十二五", 2015), ("城镇登记失业率", 4.6, "target", "十二五", 2015)]),
+        ("“十二五”期间，全市城镇新增就业 83.55 万人，超额完成80万人的目标",
+         [("城镇新增就业", 835500, "actual", "十二五", 2015), ("城镇新增就业", 800000, "target", "十二五", 2015)]),
+        ("“十二五”期间，全市累计培训农村劳动力12万人，完成10万人的培训任务",
+         [("培训农村劳动力", 120000, "actual", "十二五", 2015), ("培训农村劳动力", 100000, "target", "十二五", 2015)]),
+        # a ratio of completion stands after 目标任务的: it is no target figure
+        ("全市城镇新增就业 83.55 万人，完成规划目标任务的 115.1%", [("城镇新增就业", 835500, "actual", "十二五", 2015)]),
+    ],
+)
+def test_the_figure_of_a_target_is_a_target_of_the_time_spoken_of(text, expected):
+    values = values_of(text, PLAN_13, "actual")
+    assert [(v.name_raw, v.value, v.kind, v.period, v.year) for v in values] == expected
+
+
 def test_counted_noun_after_a_classifier_names_the_value():
     values = values_of("培训10000名专业技术骨干人才", ANNUAL_2017)
     assert values[0].name_raw == "专业技术骨干人才"
