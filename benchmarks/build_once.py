@@ -1,6 +1,7 @@
 """One build in its own process, for `benchmarks.run` to time and watch:
 
     python -m benchmarks.build_once --corpus DIR --db PATH [--workers N] [--cache] [--scheduler ADDRESS]
+                                    [--extractor-salt TEXT]
 
 Prints one JSON line: the seconds spent in `db.build` (Python start-up and
 imports excluded; they are in the caller's wall time), the counts, and the
@@ -23,9 +24,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--cache", action="store_true")
     parser.add_argument("--scheduler")
+    # Pretend the extractor changed, as an edit of a lexicon or of cue words
+    # does: every cache key changes, so every document is extracted again.
+    parser.add_argument("--extractor-salt")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     from db import build  # imports spaCy, the readers and the extractor
+
+    if args.extractor_salt:
+        import db.cache
+
+        version = db.cache.extractor_version
+        db.cache.extractor_version = lambda: f"{version()}+{args.extractor_salt}"
 
     imported = time.perf_counter()
     report = build(args.corpus, args.db, workers=args.workers, cache=args.cache, scheduler=args.scheduler)
@@ -42,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
                 "values": report.values,
                 "errors": len(report.errors),
                 "reused": report.reused,
+                "unread": report.unread,
                 "up_to_date": report.up_to_date,
                 "pages": pages,
             }

@@ -69,6 +69,7 @@ class BuildReport:
     errors: list[FileError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     reused: int = 0  # documents taken from the build cache instead of read again
+    unread: int = 0  # extracted again from the document an earlier build read (the extractor changed, the file did not)
     up_to_date: bool = False  # nothing changed: the database was left as it was
 
 
@@ -91,13 +92,18 @@ def corpus_to_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRecord:
+def file_to_record(path: Path, corpus_dir: Path, overrides: dict, earlier: bytes | None = None) -> DocumentRecord:
     """Read, describe and extract one file. Raises with the stage in the
-    exception's `stage` attribute when any step fails."""
+    exception's `stage` attribute when any step fails.
+
+    `earlier` is what the file extracted to in an earlier build, packed as
+    the build cache stores it: when it was extracted from these very bytes,
+    its document is extracted again and the file is not read (parsed) again."""
     relative = path.relative_to(corpus_dir).as_posix()
     try:
         data = path.read_bytes()
-        document = read_document(path)
+        sha256 = hashlib.sha256(data).hexdigest()
+        document = _earlier_document(earlier, sha256) or read_document(path)
     except Exception as e:  # any reader failure is this file's failure only
         e.stage = "read"
         raise
@@ -117,7 +123,7 @@ def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRec
     city_en = overrides.get(relative, {}).get("city_en") or (info or {}).get("name_en")
     return DocumentRecord(
         source_file=relative,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         document=document,
         metadata=metadata,
         extraction=extraction,
@@ -127,6 +133,16 @@ def file_to_record(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRec
             "indicator_values": search_texts("indicator_values", (vars(v) for v in extraction.values)),
         },
     )
+
+
+def _earlier_document(earlier: bytes | None, sha256: str) -> Document | None:
+    """The document of a packed earlier outcome of the same bytes, if any."""
+    if earlier is None:
+        return None
+    from db.cache import unpack
+
+    outcome = unpack(earlier)
+    return outcome.document if isinstance(outcome, DocumentRecord) and outcome.sha256 == sha256 else None
 
 
 # A small document that goes through every step of reading and extraction.
@@ -192,10 +208,10 @@ def files_to_records(
         outcomes.close()  # stops the workers when the build stops early
 
 
-def file_to_outcome(path: Path, corpus_dir: Path, overrides: dict) -> DocumentRecord | FileError:
+def file_to_outcome(path: Path, corpus_dir: Path, overrides: dict, earlier: bytes | None = None) -> DocumentRecord | FileError:
     """`file_to_record`, with a failure returned as the file's `FileError`."""
     try:
-        return file_to_record(path, corpus_dir, overrides)
+        return file_to_record(path, corpus_dir, overrides, earlier)
     except Exception as e:  # any failure is this file's failure only
         return FileError(
             path=path.relative_to(corpus_dir).as_posix(),
@@ -534,6 +550,7 @@ def build(
         os.replace(tmp_path, db_path)
         if build_cache is not None:
             report.reused = build_cache.hits
+            report.unread = build_cache.unread
             build_cache.finish(files, db_path, _report_summary(report), fingerprint)
     finally:
         if records is not None:

@@ -20,6 +20,11 @@ segments); and, per file, of its manifest entry.
 Changing any of them re-extracts every document, so a build from the cache
 gives the same database as a full rebuild.
 
+Re-extracting does not mean reading again: the *reader key* hashes `ingest/`
+alone, and an unchanged file whose row has the current reader key is
+extracted again from the document its stored outcome holds (a lexicon, cue
+word or extractor change re-runs extraction, not PDF layout analysis).
+
 When nothing changed at all — the same files with the same sizes and times,
 the same extractor key, the same `db/` code and manifest, and the database
 still the file the last build wrote — the build is skipped altogether
@@ -46,11 +51,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What a file extracts to depends on these trees and files (code and data).
 EXTRACTOR_SOURCES = [ROOT / "extract", ROOT / "ingest", ROOT / "db" / "builder.py", ROOT / "db" / "search.py"]
+# What a file reads to (its `Document`) depends on these.
+READER_SOURCES = [ROOT / "ingest"]
 # What the database holds besides the records depends on these too.
 DATABASE_SOURCES = [ROOT / "db"]
 SOURCE_SUFFIXES = {".py", ".yml", ".yaml", ".csv", ".tsv", ".json", ".txt"}
 EXTRACTOR_VERSION_SOURCE = ROOT / "extract" / "pipeline.py"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 create table if not exists files (
@@ -59,6 +66,7 @@ create table if not exists files (
     mtime_ns integer not null,
     sha256 text,            -- null for a file that could not be read
     key text not null,      -- extractor key + manifest entry
+    reader_key text,        -- the readers the document was read with; null: no document (failed)
     blob blob not null      -- zlib(pickle(DocumentRecord | FileError))
 );
 create index if not exists files_sha256 on files (sha256, key);
@@ -108,6 +116,11 @@ def hash_files(files: Iterable[Path]) -> str:
 def extractor_key() -> str:
     """Hash of EXTRACTOR_VERSION and of the extractor's code and data files."""
     return hashlib.sha256(f"{extractor_version()}\0{hash_files(source_files(EXTRACTOR_SOURCES))}".encode()).hexdigest()
+
+
+def reader_key() -> str:
+    """Hash of the readers' code and data files."""
+    return hash_files(source_files(READER_SOURCES))
 
 
 def file_key(extractor: str, override: dict | None) -> str:
@@ -206,14 +219,17 @@ class Entry:
     mtime_ns: int
     sha256: str | None
     key: str
+    reader_key: str | None
 
 
 class BuildCache:
     """The cache of one database, open for one build.
 
-    `lookup(path)` answers the packed outcome of an unchanged file (or None);
-    `store(...)` records a new one; `finish(...)` drops the rows of files that
-    are gone and records the fingerprint of a successful build.
+    `lookup(path)` tells whether a file's outcome can be taken as stored
+    (`load(path)`); when not, `earlier_outcome(path)` gives the outcome of an
+    unchanged file that the same readers read, to extract again without
+    reading; `store(...)` records a new one; `finish(...)` drops the rows of
+    files that are gone and records the fingerprint of a successful build.
     """
 
     COMMIT_EVERY = 200
@@ -223,13 +239,18 @@ class BuildCache:
         self.corpus_dir = Path(corpus_dir)
         self.overrides = overrides
         self.extractor = extractor_key()
+        self.reader = reader_key()
         self.hits = 0
+        self.unread = 0  # files extracted again from the document an earlier build read
+        self._unchanged: set[str] = set()  # files whose bytes are those of their row, read with the current readers
         self.misses = 0
         self._pending = 0
         self.conn = self._open()
         self.entries = {
-            path: Entry(size, mtime_ns, sha, key)
-            for path, size, mtime_ns, sha, key in self.conn.execute("select path, size, mtime_ns, sha256, key from files")
+            path: Entry(size, mtime_ns, sha, key, reader)
+            for path, size, mtime_ns, sha, key, reader in self.conn.execute(
+                "select path, size, mtime_ns, sha256, key, reader_key from files"
+            )
         }
 
     def _open(self) -> sqlite3.Connection:
@@ -247,9 +268,8 @@ class BuildCache:
         conn.execute("pragma synchronous = normal")
         conn.executescript(_SCHEMA)
         version = conn.execute("select value from meta where name = 'schema'").fetchone()
-        if version and version[0] != SCHEMA_VERSION:
-            conn.execute("delete from files")
-            conn.execute("delete from meta")
+        if version and version[0] != SCHEMA_VERSION:  # a cache of another layout: start afresh
+            conn.executescript("drop table files; drop table meta;" + _SCHEMA)
         conn.execute("insert or replace into meta values ('schema', ?)", (SCHEMA_VERSION,))
         conn.commit()
         return conn
@@ -265,21 +285,37 @@ class BuildCache:
         key = self.key_of(relative)
         st = path.stat()
         entry = self.entries.get(relative)
-        if entry and entry.key == key and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        unchanged = entry is not None and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        if unchanged and entry.key == key:
             return self._hit()
         sha = sha256_file(path)
         if sha is None:
             return self._miss()
-        if entry and entry.key == key and entry.sha256 == sha:
-            self.conn.execute("update files set size = ?, mtime_ns = ? where path = ?", (st.st_size, st.st_mtime_ns, relative))
-            entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
-            self._count_write()
-            return self._hit()
-        row = self.conn.execute("select blob from files where sha256 = ? and key = ? limit 1", (sha, key)).fetchone()
+        if entry and entry.sha256 == sha:
+            unchanged = True
+            if entry.key == key:
+                self.conn.execute("update files set size = ?, mtime_ns = ? where path = ?", (st.st_size, st.st_mtime_ns, relative))
+                entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
+                self._count_write()
+                return self._hit()
+        row = self.conn.execute("select blob, reader_key from files where sha256 = ? and key = ? limit 1", (sha, key)).fetchone()
         if row is None:
+            if unchanged and entry.sha256 is not None and entry.reader_key == self.reader:
+                self._unchanged.add(relative)
             return self._miss()
-        self._put(relative, st.st_size, st.st_mtime_ns, sha, key, _repath(row[0], relative))
+        self._put(relative, st.st_size, st.st_mtime_ns, sha, key, _repath(row[0], relative), row[1])
         return self._hit()
+
+    def earlier_outcome(self, path: Path) -> bytes | None:
+        """The packed outcome stored for a file that `lookup` missed only
+        because the extractor changed: its bytes are those it was read from,
+        by the same readers, so its document can be extracted again without
+        reading the file. None for any other file."""
+        relative = path.relative_to(self.corpus_dir).as_posix()
+        if relative not in self._unchanged:
+            return None
+        self.unread += 1
+        return self.load(path)
 
     def load(self, path: Path) -> bytes:
         """The packed outcome of a file that `lookup` found."""
@@ -294,16 +330,17 @@ class BuildCache:
         self.misses += 1
         return False
 
-    def store(self, path: Path, stat: os.stat_result, sha256: str | None, blob: bytes) -> None:
-        """Record the outcome of a file extracted in this build. `stat` is the
-        file's stat from before it was read: a change made while it was being
-        read makes it look changed next time."""
+    def store(self, path: Path, stat: os.stat_result, sha256: str | None, blob: bytes, has_document: bool = True) -> None:
+        """Record the outcome of a file extracted in this build; `has_document`
+        is False for a file that failed (its outcome holds no document).
+        `stat` is the file's stat from before it was read: a change made while
+        it was being read makes it look changed next time."""
         relative = path.relative_to(self.corpus_dir).as_posix()
-        self._put(relative, stat.st_size, stat.st_mtime_ns, sha256, self.key_of(relative), blob)
+        self._put(relative, stat.st_size, stat.st_mtime_ns, sha256, self.key_of(relative), blob, self.reader if has_document else None)
 
-    def _put(self, relative: str, size: int, mtime_ns: int, sha: str | None, key: str, blob: bytes) -> None:
-        self.conn.execute("insert or replace into files values (?, ?, ?, ?, ?, ?)", (relative, size, mtime_ns, sha, key, blob))
-        self.entries[relative] = Entry(size, mtime_ns, sha, key)
+    def _put(self, relative: str, size: int, mtime_ns: int, sha: str | None, key: str, blob: bytes, reader: str | None) -> None:
+        self.conn.execute("insert or replace into files values (?, ?, ?, ?, ?, ?, ?)", (relative, size, mtime_ns, sha, key, reader, blob))
+        self.entries[relative] = Entry(size, mtime_ns, sha, key, reader)
         self._count_write()
 
     def _count_write(self) -> None:

@@ -48,13 +48,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def extract_file(path: str, corpus_dir: str, overrides: dict, packed: bool):
+def extract_file(path: str, corpus_dir: str, overrides: dict, packed: bool, earlier: bytes | None = None):
     """Read and extract one file (in a worker). Returns its `DocumentRecord`
     or `FileError` — packed with its SHA-256 as `(sha256, bytes)` when
-    `packed`, which is smaller to send back and what the cache stores."""
+    `packed`, which is smaller to send back and what the cache stores.
+    `earlier` is the file's packed outcome from a build with another
+    extractor (`BuildCache.earlier_outcome`): its document is extracted
+    again instead of reading the file."""
     from db.builder import file_to_outcome
 
-    outcome = file_to_outcome(Path(path), Path(corpus_dir), overrides)
+    outcome = file_to_outcome(Path(path), Path(corpus_dir), overrides, earlier)
     if not packed:
         return outcome
     sha = getattr(outcome, "sha256", None) or sha256_file(Path(path))
@@ -191,7 +194,8 @@ def outcomes_in_order(
                 stats[path] = path.stat()
             except OSError:
                 pass
-            yield executor.submit(extract_file, str(path.absolute()), str(root), overrides, packed)
+            earlier = cache.earlier_outcome(path) if cache is not None else None
+            yield executor.submit(extract_file, str(path.absolute()), str(root), overrides, packed, earlier)
 
     try:
         for path, result in zip(files, in_order(submitted(), window)):
@@ -199,9 +203,10 @@ def outcomes_in_order(
                 yield path, result
                 continue
             sha, blob = result
+            outcome = unpack(blob)
             if sha is not None and cache is not None and path in stats:
-                cache.store(path, stats.pop(path), sha, blob)
-            yield path, unpack(blob)
+                cache.store(path, stats.pop(path), sha, blob, has_document=hasattr(outcome, "document"))
+            yield path, outcome
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         if isinstance(executor, ProcessPoolExecutor):

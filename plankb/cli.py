@@ -111,6 +111,8 @@ def print_summary(report) -> None:
     click.echo(f"Built {report.db_path}: {report.documents} documents ({formats}), {report.values} values.")
     if report.reused:
         click.echo(f"{report.reused} file(s) unchanged since the last build, taken from the build cache.")
+    if report.unread:
+        click.echo(f"{report.unread} file(s) extracted again (the extractor changed) from the text read last time, not read again.")
     if report.duplicates:
         click.echo(f"{len(report.duplicates)} duplicate file(s) recorded as other paths of the same document.")
     if report.without_values:

@@ -251,6 +251,56 @@ def test_extractor_data_change_reextracts_every_document(tmp_path, monkeypatch):
     assert not report.up_to_date and report.reused == 0 and report.documents == 5
 
 
+def test_extractor_change_extracts_again_without_reading_again(tmp_path, monkeypatch):
+    corpus = seed_corpus(tmp_path / "corpus")
+    for name in ["001_404ff1416955840c.pdf", "002_435ca729410f1e66.docx"]:
+        shutil.copy(FORMATS_DIR / name, corpus / f"fmt_{name}")
+    db_path = tmp_path / "plankb.db"
+    build(corpus, db_path, cache=True)
+    changed_text(corpus / SEEDS["wuhan_13th_plan"])
+    monkeypatch.setattr(db.cache, "extractor_version", lambda: "a lexicon changed")
+    from db import builder
+
+    real_read = builder.read_document
+    read = []
+    monkeypatch.setattr(builder, "read_document", lambda path: read.append(Path(path).name) or real_read(path))
+    report = build(corpus, db_path, cache=True)
+    assert read == [SEEDS["wuhan_13th_plan"]]  # the changed file only: the others are extracted from what was read last time
+    assert (report.reused, report.unread, report.documents, report.errors) == (0, 6, 7, [])
+    build(corpus, tmp_path / "full.db", cache=False)
+    assert dump(db_path) == dump(tmp_path / "full.db")
+
+
+def test_reader_change_reads_every_file_again(tmp_path, monkeypatch):
+    reader_data = tmp_path / "reader.tsv"
+    reader_data.write_text("a\tb\n", encoding="utf-8")
+    monkeypatch.setattr(db.cache, "READER_SOURCES", [*db.cache.READER_SOURCES, reader_data])
+    monkeypatch.setattr(db.cache, "EXTRACTOR_SOURCES", [*db.cache.EXTRACTOR_SOURCES, reader_data])
+    corpus = seed_corpus(tmp_path / "corpus")
+    db_path = tmp_path / "plankb.db"
+    build(corpus, db_path, cache=True)
+    reader_data.write_text("a\tc\n", encoding="utf-8")
+    from db import builder
+
+    real_read = builder.read_document
+    read = []
+    monkeypatch.setattr(builder, "read_document", lambda path: read.append(Path(path).name) or real_read(path))
+    report = build(corpus, db_path, cache=True)
+    assert sorted(read) == sorted(SEEDS.values()) and (report.reused, report.unread) == (0, 0)
+
+
+def test_parallel_rebuild_after_an_extractor_change_equals_a_full_rebuild(mixed_corpus, tmp_path, monkeypatch):
+    db_path = tmp_path / "plankb.db"
+    first = build(mixed_corpus, db_path, cache=True, workers=2)
+    monkeypatch.setattr(db.cache, "extractor_version", lambda: "a lexicon changed")
+    report = build(mixed_corpus, db_path, cache=True, workers=2)
+    # every file read without error is extracted again from its document; the broken one is tried again
+    assert report.unread == len(list(mixed_corpus.rglob("*.*"))) - 2 and report.reused == 0  # less the manifest and broken.pdf
+    assert [e.path for e in report.errors] == [e.path for e in first.errors]
+    build(mixed_corpus, tmp_path / "full.db")
+    assert dump(db_path) == dump(tmp_path / "full.db")
+
+
 def test_extractor_version_change_reextracts_every_document(tmp_path, monkeypatch):
     from extract import EXTRACTOR_VERSION
 
