@@ -197,14 +197,21 @@ order by iv.document_id, iv.table_id, iv.row_index, iv.col_index, iv.id
 
 def _table_order(value: dict) -> tuple:
     # VALUES_SQL's order (table, row, column, id; SQL puts NULL first).
-    return tuple((value[k] is not None, value[k] or 0) for k in ("table_id", "row_index", "col_index", "id"))
+    table, row, col = value["table_id"], value["row_index"], value["col_index"]
+    return (table is not None, table or 0, row is not None, row or 0, col is not None, col or 0, value["id"])
 
 
 def document_checks(values: list[dict], measures: dict[str, str | None]) -> list[Check]:
     """The checks of one document's values (rows of indicator_values, in any
     order); `measures` gives each canonical indicator's measure."""
-    ordered = sorted(values, key=_table_order)
-    return values_to_checks([{**v, "measure": measures.get(v["indicator_id"])} for v in ordered])
+    # Only quantities that add up take part (`values_to_checks` keeps those
+    # alone): the rest are neither copied nor sorted.
+    additive = []
+    for v in values:
+        measure = measures.get(v["indicator_id"])
+        if v["value"] is not None and is_additive(measure, v["unit"]):
+            additive.append({**v, "measure": measure})
+    return values_to_checks(sorted(additive, key=_table_order))
 
 
 def check_rows(checks: Iterable[Check], first_id: int) -> list[dict]:
