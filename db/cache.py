@@ -336,10 +336,13 @@ class BuildCache:
         `stat` is the file's stat from before it was read: a change made while
         it was being read makes it look changed next time."""
         relative = path.relative_to(self.corpus_dir).as_posix()
-        self._put(relative, stat.st_size, stat.st_mtime_ns, sha256, self.key_of(relative), blob, self.reader if has_document else None)
+        reader = self.reader if has_document else None
+        self._put(relative, stat.st_size, stat.st_mtime_ns, sha256, self.key_of(relative), blob, reader)
 
     def _put(self, relative: str, size: int, mtime_ns: int, sha: str | None, key: str, blob: bytes, reader: str | None) -> None:
-        self.conn.execute("insert or replace into files values (?, ?, ?, ?, ?, ?, ?)", (relative, size, mtime_ns, sha, key, reader, blob))
+        self.conn.execute(
+            "insert or replace into files values (?, ?, ?, ?, ?, ?, ?)", (relative, size, mtime_ns, sha, key, reader, blob)
+        )
         self.entries[relative] = Entry(size, mtime_ns, sha, key, reader)
         self._count_write()
 

@@ -335,6 +335,21 @@ def test_a_damaged_cache_is_started_afresh(tmp_path):
     assert build(corpus, db_path, cache=True).up_to_date
 
 
+def test_a_cache_of_an_older_layout_is_started_afresh(tmp_path):
+    corpus = seed_corpus(tmp_path / "corpus")
+    db_path = tmp_path / "plankb.db"
+    old = sqlite3.connect(db.cache.cache_path(db_path))
+    old.executescript(
+        "create table files (path text primary key, size integer not null, mtime_ns integer not null,"
+        " sha256 text, key text not null, blob blob not null);"
+        "create table meta (name text primary key, value text); insert into meta values ('schema', '1');"
+    )
+    old.close()
+    report = build(corpus, db_path, cache=True)
+    assert report.documents == 5 and report.reused == 0
+    assert build(corpus, db_path, cache=True).up_to_date
+
+
 def test_cli_builds_in_parallel_and_then_finds_nothing_to_do(tmp_path):
     corpus = seed_corpus(tmp_path / "corpus")
     db_path = tmp_path / "plankb.db"
