@@ -421,13 +421,15 @@ def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None,
     return "target"
 
 
-def from_to_earlier(text: str, quantities: list[Quantity]) -> set[int]:
-    """Indices of values that are the starting level of a `从A提高到B`."""
-    out = set()
+def from_to_earlier(text: str, quantities: list[Quantity]) -> dict[int, int | None]:
+    """The values that are the starting level of a `从A提高到B` (by index),
+    each with the year written in its own phrase (`从2012年的x`), if any."""
+    out = {}
     for m in FROM_TO.finditer(text):
         for i, q in enumerate(quantities):
             if m.start() <= q.start < m.end():
-                out.add(i)
+                years = find_years(text[m.start("from") : q.start])
+                out[i] = years[-1][0] if years else None
     return out
 
 
@@ -477,8 +479,10 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
         time_kind = kind_for(text, q, section_kind, year, context)
         if i in earlier:
             time_kind = "actual"
-            if year is None or year_for(text, q) is None:
-                year = _period_start_level_year(context)
+            # `从2012年的x提高到y`: x's year is in its phrase. A year before 从
+            # (`2015年再次提高标准，从最初的x提高到y`) dates the change, that is
+            # y: x without a year of its own is the level before the period.
+            year = year_list.get(i) or earlier[i] or _period_start_level_year(context)
         kind = "target" if _is_target_figure(text, q) else time_kind
         period = None
         if time_kind == "target":

@@ -59,6 +59,19 @@ def test_from_to_gives_two_values_two_years():
     ]
 
 
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        # the year before 从 dates the change: the starting level is the one before the period
+        ("基础养老金标准逐年提高，2015年1月再次提高标准，从最初的70元/月提高到145元/月", [2010, 2015]),
+        # a year inside the 从 phrase is the starting level's own
+        ("养老金月水平从2011年的1879元/月提高到2015年的2193元/月", [2011, 2015]),
+    ],
+)
+def test_the_starting_level_of_a_change_takes_only_its_own_year(text, years):
+    assert [v.year for v in values_of(text, PLAN_13, "actual")] == years
+
+
 def test_years_enumerated_with_fenbie():
     text = "2012年至2015年分别实地稽核企业1232家、1069家、1133家、3008家，共计补缴社会保险费3963.15万元"
     values = values_of(text, PLAN_13, "actual")
