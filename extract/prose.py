@@ -410,8 +410,8 @@ def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None,
         first_target_year = period_years(context.target_period)[0] if context.target_period else context.target_year
         if year < first_target_year:
             return "actual"
-    has_target = cue_pattern("target_cues").search(before)
-    has_actual = cue_pattern("actual_cues").search(before)
+    has_target = _cue_outside_quotes("target_cues", before)
+    has_actual = _cue_outside_quotes("actual_cues", before)
     if has_actual and not has_target:
         return "actual"
     if has_target and not has_actual:
@@ -419,6 +419,19 @@ def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None,
     if section_kind:
         return section_kind
     return "target"
+
+
+# A quoted name: `“3551人才计划”`, `“千人计划”`.
+QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+
+
+def _cue_outside_quotes(key: str, text: str) -> bool:
+    """Whether a cue word of the list `key` stands in `text` other than inside a
+    quoted name (计划 in `“千人计划”` names a programme; it sets no goal)."""
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    return any(
+        not any(start <= m.start() and m.end() <= end for start, end in quoted) for m in cue_pattern(key).finditer(text)
+    )
 
 
 def from_to_earlier(text: str, quantities: list[Quantity]) -> dict[int, int | None]:

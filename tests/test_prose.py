@@ -72,6 +72,19 @@ def test_the_starting_level_of_a_change_takes_only_its_own_year(text, years):
     assert [v.year for v in values_of(text, PLAN_13, "actual")] == years
 
 
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        # 计划 inside a quoted programme name sets no goal: the review section decides
+        ("推动“3551人才计划”等重大人才工程落地生根，累计引进培养“千人计划”等顶尖人才375人", "actual"),
+        ("全年“春风行动”计划帮助2万人实现就业", "target"),  # 计划 outside the quotes is a goal
+        ("到“十四五”末，城镇新增就业累计达到80万人", "target"),  # 到“ opens before the quote
+    ],
+)
+def test_cue_words_inside_a_quoted_name_do_not_count(text, kind):
+    assert [v.kind for v in values_of(text, ANNUAL_2017, "actual")] == [kind]
+
+
 def test_years_enumerated_with_fenbie():
     text = "2012年至2015年分别实地稽核企业1232家、1069家、1133家、3008家，共计补缴社会保险费3963.15万元"
     values = values_of(text, PLAN_13, "actual")
