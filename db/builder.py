@@ -256,6 +256,7 @@ def write_reference_tables(db: sqlite_utils.Database) -> None:
             "domain": i["domain"],
             "measure": i["measure"],
             "unit": i.get("unit"),
+            "direction": i.get("direction", "higher"),
             "aliases": json.dumps(i.get("aliases", []), ensure_ascii=False),
         }
         for i in load_indicators()

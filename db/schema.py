@@ -38,6 +38,7 @@ TABLES: dict[str, dict] = {
             "domain": str,
             "measure": str,
             "unit": str,
+            "direction": str,  # higher | lower: which way a target is met
             "aliases": str,
         },
         "pk": "id",

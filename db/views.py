@@ -22,8 +22,10 @@ target stay two rows, so that a conflict shows.
                 yearly average (a five-year figure divided by the period's
                 length; an annual figure as it is).
 `fulfilment`    the rows of `comparison` with both a target and an actual:
-                actual/target and whether the target was met (`<=` targets,
-                such as unemployment rates, are met from below).
+                actual/target and whether the target was met: from below
+                for a `<=` target, and for an indicator whose lower values
+                are better (`direction: lower` in the lexicon: unemployment
+                rates) unless its target says `>=`.
 `plan_changes`  the five-year targets of one city and indicator for the 12th,
                 13th and 14th plan periods side by side, with their changes.
 
@@ -114,6 +116,19 @@ order by k.city, k.indicator_id, k.year, k.region is not null, k.region, k.first
 """
 
 FULFILMENT = """
+with directed as (
+  select
+    c.*,
+    case
+      when c.target_comparator = '<=' then 'at_most'
+      when c.target_comparator = '>=' then 'at_least'
+      when i.direction = 'lower' then 'at_most'
+      else 'at_least'
+    end as direction
+  from comparison c
+  left join indicators i on i.id = c.indicator_id
+  where c.target is not null and c.actual is not null
+)
 select
   city,
   city_en,
@@ -131,10 +146,10 @@ select
   actual,
   unit,
   round(actual / target, 4) as fulfilment_ratio,
-  case when target_comparator = '<=' then 'at_most' else 'at_least' end as direction,
-  case when target_comparator = '<=' then actual <= target else actual >= target end as met,
+  direction,
+  case when direction = 'at_most' then actual <= target else actual >= target end as met,
   case
-    when target_comparator = '<=' then
+    when direction = 'at_most' then
       case when actual <= target then '达标 / met' else '未达标 / not met' end
     when actual > target then '超额完成 / exceeded'
     when actual = target then '完成 / met'
@@ -142,8 +157,7 @@ select
   end as status,
   target_value_ids,
   actual_value_ids
-from comparison
-where target is not null and actual is not null
+from directed
 """
 
 PLAN_CHANGES = """

@@ -34,7 +34,8 @@ DOMAINS = ("employment", "social_insurance", "talent", "skills", "personnel",
            "labour_relations", "wages", "public_services")
 MEASURES = ("flow", "stock", "rate", "level")
 _REQUIRED = ("id", "name_zh", "name_en", "domain", "measure", "unit", "aliases")
-_OPTIONAL = ("keywords",)
+_OPTIONAL = ("keywords", "direction")
+DIRECTIONS = ("higher", "lower")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _BRACKETED = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")
@@ -275,6 +276,8 @@ def _validate(indicators: list, path: Path) -> None:
             raise LexiconError(
                 f"{where}: unit must be '%' for a rate and only for a rate, not {ind['unit']!r}"
             )
+        if ind.get("direction", "higher") not in DIRECTIONS:
+            raise LexiconError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}, not {ind['direction']!r}")
         for field in ("aliases", "keywords"):
             values = ind.get(field, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):

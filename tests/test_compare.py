@@ -177,6 +177,36 @@ def test_fulfilment_view_answers_question_two_with_filters_only(ds):
     assert (jobs["target"], jobs["actual"], jobs["met"]) == (750000, 835500, 1)
 
 
+def test_a_lower_is_better_indicator_is_met_from_below_without_a_comparator(tmp_path):
+    from db.builder import create_tables, write_reference_tables
+    from db.views import write_comparison_tables
+
+    database = sqlite_utils.Database(tmp_path / "fulfilment.db")
+    create_tables(database)
+    write_reference_tables(database)
+    database["documents"].insert(
+        {"id": 1, "source_file": "plan.txt", "sha256": "0", "format": "txt", "text": "…", "city": "某市", "period": "十三五"}
+    )
+    stated = [  # (indicator, kind, value, comparator): targets written in a table cell without 以内 / 以上
+        ("urban_registered_unemployment_rate", "target", 4.5, "="), ("urban_registered_unemployment_rate", "actual", 4.0, "="),
+        ("urban_surveyed_unemployment_rate", "target", 5.0, ">="), ("urban_surveyed_unemployment_rate", "actual", 4.0, "="),
+        ("urban_new_employment", "target", 750000, "="), ("urban_new_employment", "actual", 700000, "="),
+    ]
+    database["indicator_values"].insert_all(
+        {"id": n, "document_id": 1, "indicator_id": indicator, "name_raw": indicator, "kind": kind, "period": "十二五",
+         "year": 2015, "value": value, "unit": "人" if indicator == "urban_new_employment" else "%", "comparator": comparator}
+        for n, (indicator, kind, value, comparator) in enumerate(stated, 1)
+    )
+    write_comparison_tables(database)
+    met = {r["indicator_id"]: (r["direction"], r["met"]) for r in database["fulfilment"].rows}
+    assert met == {
+        "urban_registered_unemployment_rate": ("at_most", 1),  # 4.0 against 4.5: met, lower is better
+        "urban_surveyed_unemployment_rate": ("at_least", 0),  # an explicit >= decides
+        "urban_new_employment": ("at_least", 0),
+    }
+    assert database["indicators"].get("urban_registered_unemployment_rate")["direction"] == "lower"
+
+
 def test_plan_changes_from_the_12th_to_the_13th_plan(ds):
     found = rows(ds, "plan_changes", {"city": "武汉市", "indicator_id": "urban_new_employment"})
     (jobs,) = found

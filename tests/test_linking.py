@@ -447,6 +447,7 @@ GOOD = {"id": "urban_new_employment", "name_zh": "城镇新增就业人数", "na
     ({"aliases": "新增就业"}, "aliases must be a list"),
     ({"unit": "%"}, "unit must be '%' for a rate and only for a rate"),
     ({"colour": "red"}, "unknown field(s) colour"),
+    ({"direction": "down"}, "direction must be one of higher, lower"),
 ])
 def test_load_indicators_names_the_bad_entry(tmp_path, change, message):
     path = _write_lexicon(tmp_path, [GOOD, {**GOOD, "id": "second", **change}])
