@@ -18,7 +18,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -26,7 +25,7 @@ import sqlite_utils
 from db.checks import check_rows, document_checks
 from db.names import write_indicator_names
 from db.schema import INDEXES, TABLES
-from db.search import add_to_search, create_search_tables, search_texts
+from db.search import add_to_search, create_search_tables, row_values, search_texts
 from db.views import write_comparison_tables
 from extract import EXTRACTOR_VERSION, Extraction, extract_document
 from extract.linking import link_indicator, load_indicators
@@ -430,11 +429,10 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], or_igno
     if not rows:
         return
     columns = list(rows[0])
-    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     db.conn.executemany(
         f"insert {'or ignore ' if or_ignore else ''}into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
         f"values ({', '.join('?' * len(columns))})",
-        map(values, rows),
+        map(row_values(columns), rows),
     )
 
 

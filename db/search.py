@@ -78,20 +78,17 @@ def fts_table(table: str) -> str:
 def segment(text: str | None) -> str:
     """The text as the index holds it: NFKC-normalised (full-width digits and
     letters become ASCII), every Han character a token of its own."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", str(text))
-    # Splitting on a captured Han character keeps each one as a piece of its
-    # own: the same as substituting " \1 ", three times faster (no template).
-    return " ".join(" ".join(_UNSPACED.split(text)).split())
+    return " ".join(_index_text(text).split())
 
 
 def _index_text(text) -> str:
-    """`segment` for the index: the same tokens, with the spaces between them
-    left as they fall (a tokenizer skips runs of spaces; this is the
-    hottest part of indexing)."""
+    """`segment` as the index is given it: the same tokens, with the spaces
+    between them left as they fall (a tokenizer skips runs of spaces; this
+    is the hottest part of indexing)."""
     if not text:
         return ""
+    # Splitting on a captured Han character keeps each one as a piece of its
+    # own: the same as substituting " \1 ", three times faster (no template).
     return " ".join(_UNSPACED.split(unicodedata.normalize("NFKC", str(text))))
 
 
@@ -138,6 +135,14 @@ def create_search_tables(db: sqlite_utils.Database) -> None:
         db.execute(f"create virtual table [{name}] using fts5({', '.join(f'[{c}]' for c in columns)}, content='')")
 
 
+def row_values(columns: list[str]) -> Callable[[dict], tuple]:
+    """A function giving the values of `columns` in a row (a dict) as a
+    tuple, in that order (also the writer's `executemany` parameters)."""
+    if len(columns) == 1:
+        return lambda row: (row[columns[0]],)
+    return itemgetter(*columns)
+
+
 def _segment_fields(fields: tuple) -> str:
     """One index column's text: its fields (those not None) segmented and joined."""
     return " ".join([_index_text(field) for field in fields if field is not None])
@@ -149,19 +154,13 @@ def _segment_fields(fields: tuple) -> str:
 _segment_short_fields = lru_cache(maxsize=4096)(_segment_fields)
 
 
-def _fields_getter(columns: list[str]) -> Callable[[dict], tuple]:
-    if len(columns) == 1:
-        return lambda row: (row[columns[0]],)
-    return itemgetter(*columns)
-
-
 def search_texts(table: str, rows: Iterable[dict]) -> list[tuple[str, ...]]:
     """What the index of `table` holds for each of `rows` (dicts with the
     table's searched columns): one segmented text per index column.
 
     A build computes them in the worker that extracted the document, beside
     the extraction, so that the one writer only inserts them."""
-    getters = [_fields_getter(columns) for columns in SEARCH_COLUMNS[table].values()]
+    getters = [row_values(columns) for columns in SEARCH_COLUMNS[table].values()]
     segment = _segment_fields if table == "paragraphs" else _segment_short_fields
     return [tuple(segment(get(row)) for get in getters) for row in rows]
 

@@ -343,4 +343,3 @@ def _find(name: str, text: str) -> int | None:
     for m in re.finditer(pattern, text):
         found = m.start()
     return found
-

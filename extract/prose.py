@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from extract.context import DocumentContext
 from extract.nlp import prose_pipeline, quantities_in
 from extract.periods import find_years, period_of_year, period_years
-from extract.quantities import find_quantities
+from extract.quantities import DIGIT, find_quantities
 from extract.resources import cue_pattern, load_yaml
 from extract.values import IndicatorValue, Quantity
 from ingest.document import Paragraph
@@ -34,7 +34,6 @@ MAX_HEADING_LENGTH = 40
 FROM_TO = re.compile(r"(由|从)(?P<from>[^，。；]{0,30}?)(提高|增加|增长|上升|提升|扩大|下降|降低|减少|调整|提至|增至|降至)(到|至|为)?")
 ENUMERATION_SPLIT = re.compile(r"[、和及与]|以及")
 YEAR_RANGE = re.compile(r"(20\d\d)\s*年?\s*(至|到|-|—|－|~)\s*(20\d\d)\s*年")
-DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -276,7 +275,7 @@ def _subject_before(pieces: list[str]) -> str:
     """The indicator a change is about, from the nearest clause that names it."""
     for piece in reversed(pieces):
         name = clean_name(CHANGE_PHRASE.sub("", clean_name(piece)))
-        if len(name) >= 4 and not re.search(r"\d", name):
+        if len(name) >= 4 and not DIGIT.search(name):
             return name
     return ""
 

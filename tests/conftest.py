@@ -1,4 +1,5 @@
-"""Shared fixtures: one per seed document, and a database built from the corpus."""
+"""Shared fixtures (one per seed document, a database built from the corpus)
+and checks."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ SEEDS = {
 
 def seed_path(key: str) -> Path:
     return CORPUS / SEEDS[key]
+
+
+def assert_offsets_exact(doc) -> None:
+    """Every paragraph and table cell of a read document is the slice of its
+    text that its offsets span."""
+    from ingest import Paragraph
+
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            assert doc.text[block.start : block.end] == block.text
+        else:
+            for row in block.rows:
+                for cell in row:
+                    assert doc.text[cell.start : cell.end] == cell.text
 
 
 @pytest.fixture(scope="session")

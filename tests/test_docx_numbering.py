@@ -24,6 +24,8 @@ from ingest import docx as docx_reader
 from ingest.docx import chinese_counting, format_number
 from ingest.layout import lay_out
 
+from .conftest import assert_offsets_exact
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_NS}"'
 
@@ -93,16 +95,6 @@ def read_saved(document, tmp_path: Path, name: str = "numbered.docx"):
 
 def texts(doc) -> list[str]:
     return [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-
-
-def assert_offsets_exact(doc) -> None:
-    for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            assert doc.text[block.start : block.end] == block.text
-        else:
-            for row in block.rows:
-                for cell in row:
-                    assert doc.text[cell.start : cell.end] == cell.text
 
 
 # --- labels in the text ------------------------------------------------------------
