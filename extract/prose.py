@@ -148,7 +148,7 @@ def sentence_to_candidates(sentence: Sentence) -> list[Candidate]:
 
 
 def _is_target_figure(text: str, q: Quantity) -> bool:
-    """`4.6%` in `完成4.6%以内的目标任务`: the figure of a target."""
+    """`5%` in `完成5%以内的目标任务`: the figure of a target."""
     return bool(cue_pattern("target_figure_after").match(text, q.end))
 
 
@@ -420,7 +420,7 @@ def kind_for(text: str, q: Quantity, section_kind: str | None, year: int | None,
     return "target"
 
 
-# A quoted name: `“3551人才计划”`, `“千人计划”`.
+# A quoted name: `“千人计划”`, `“春风行动”`.
 QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 
 
@@ -486,7 +486,7 @@ def sentence_to_values(sentence: Sentence, context: DocumentContext, section_kin
         if is_to_value and year is not None and year == values[-1].year and year_list.get(i) is None:
             year = None  # `从2012年的x提高到y`: 2012 is x's year, not y's
         # The time the sentence speaks of decides the year and period; a
-        # target's figure stated in a review (`完成4.6%以内的目标任务`) is the
+        # target's figure stated in a review (`完成5%以内的目标任务`) is the
         # target of the reviewed years.
         time_kind = kind_for(text, q, section_kind, year, context)
         if i in earlier:
